@@ -1,0 +1,51 @@
+"""hebbmem: Hebbian learning and Hopfield associative memory, correct and fast.
+
+Store patterns in a Hopfield network with a learning rule, corrupt them, and
+watch the network recall them::
+
+    import hebbmem as hm
+    model = hm.HopfieldNetwork(num_neurons=784, asyn=True, seed=0)
+    trainer = hm.HebbianTrainer(model)     # = hm.Trainer(model, hm.Hebbian())
+    trainer.train(patterns)                # one-shot storage
+    recalled = trainer.predict(noisy)      # same shape as the input
+
+The pieces:
+
+* networks: :class:`HopfieldNetwork` (and the seed tutorials'
+  :class:`AmariHopfieldNetwork`), which hold the state, weights and energy;
+* rules: :class:`Hebbian`, :class:`AntiHebbian`, :class:`Storkey`,
+  :class:`PseudoInverse`, which build weights in plain NumPy;
+* trainers: :class:`Trainer`, :class:`HebbianTrainer`,
+  :class:`AntiHebbianTrainer`, which store patterns and recall;
+* :class:`RecallResult`: per-probe iterations, convergence and energy.
+
+Conventions: states are +1/-1 (float32); a neuron whose field equals its
+threshold keeps its state; Hebbian weights are normalised by 1/P with a
+zero diagonal; randomness comes from ``numpy.random.default_rng(seed)``.
+"""
+
+from .exceptions import ConvergenceWarning, NotTrainedError, WeightMatrixTooLargeError
+from .networks import AmariHopfieldNetwork, HopfieldNetwork, Network
+from .result import RecallResult
+from .rules import AntiHebbian, Hebbian, PseudoInverse, Rule, Storkey
+from .trainer import AntiHebbianTrainer, HebbianTrainer, Trainer
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Network",
+    "HopfieldNetwork",
+    "AmariHopfieldNetwork",
+    "Rule",
+    "Hebbian",
+    "AntiHebbian",
+    "Storkey",
+    "PseudoInverse",
+    "Trainer",
+    "HebbianTrainer",
+    "AntiHebbianTrainer",
+    "RecallResult",
+    "NotTrainedError",
+    "ConvergenceWarning",
+    "WeightMatrixTooLargeError",
+]

@@ -1,0 +1,177 @@
+"""Input checks shared by the public classes.
+
+Every message follows one template: what was expected, what was received,
+and how to fix it. Nothing here modifies the caller's arrays.
+"""
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "check_int",
+    "check_real",
+    "check_bool",
+    "check_choice",
+    "as_pattern_matrix",
+]
+
+
+def _param_error(name, owner, expected, value, exc=ValueError, fix=""):
+    msg = f"The {name!r} parameter of {owner} must be {expected}. Got {value!r} instead."
+    if fix:
+        msg += " " + fix
+    return exc(msg)
+
+
+def check_int(value, name, owner, *, low=None, high=None, fix=""):
+    """Return ``value`` as an int, or raise with the standard message."""
+    expected = "an int"
+    if low is not None:
+        expected += f" >= {low}"
+    if high is not None:
+        expected += f" <= {high}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) \
+                and float(value).is_integer():
+            value = int(value)
+        else:
+            exc = ValueError if isinstance(value, numbers.Real) else TypeError
+            raise _param_error(name, owner, expected, value, exc, fix)
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise _param_error(name, owner, expected, value, ValueError, fix)
+    return value
+
+
+def check_real(value, name, owner, *, low=None, high=None, low_open=False, fix=""):
+    """Return ``value`` as a finite float, or raise with the standard message."""
+    expected = "a finite real number"
+    if low is not None:
+        expected += f" {'>' if low_open else '>='} {low}"
+    if high is not None:
+        expected += f" <= {high}"
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise _param_error(name, owner, expected, value, TypeError, fix)
+    value = float(value)
+    bad = not np.isfinite(value)
+    if low is not None:
+        bad = bad or (value <= low if low_open else value < low)
+    if high is not None:
+        bad = bad or value > high
+    if bad:
+        raise _param_error(name, owner, expected, value, ValueError, fix)
+    return value
+
+
+def check_bool(value, name, owner):
+    """Return ``value`` as a bool; only real booleans are accepted."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise _param_error(name, owner, "a bool (True or False)", value, TypeError)
+    return bool(value)
+
+
+def check_choice(value, name, owner, choices):
+    """Return ``value`` if it is one of ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        exc = ValueError if isinstance(value, str) else TypeError
+        raise _param_error(name, owner, f"one of {options}", value, exc)
+    return value
+
+
+def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True):
+    """Convert a pattern, a list of patterns or a 2-D array to a fresh 2-D copy.
+
+    Parameters
+    ----------
+    data : array-like of shape (n_neurons,) or (n_patterns, n_neurons), or list of 1-D arrays
+        The user's input. It is never modified.
+    what : str
+        How the input is called in messages ("patterns", "probe", ...).
+    n_neurons : int or None
+        The required length of each pattern, if known.
+    bipolar : bool
+        Require every value to be -1 or +1.
+    allow_1d : bool
+        Accept a single 1-D pattern (returned as one row).
+
+    Returns
+    -------
+    X : ndarray of shape (n_patterns, n_neurons), float64
+        A new array.
+    was_1d : bool
+        Whether the input was a single 1-D pattern.
+    """
+    if isinstance(data, (list, tuple)):
+        if len(data) == 0:
+            raise ValueError(
+                f"{what} is empty: expected at least one pattern. "
+                f"Pass a list of 1-D arrays or a 2-D array of shape (n_patterns, n_neurons)."
+            )
+        if all(np.ndim(p) >= 1 for p in data):
+            lengths = {np.shape(p) for p in data}
+            if len(lengths) > 1:
+                shown = sorted(lengths, key=str)[:4]
+                raise ValueError(
+                    f"{what} are ragged: every pattern must have the same shape, "
+                    f"got shapes {shown}. Resize or crop them to a common size first."
+                )
+    try:
+        arr = np.array(data, copy=True)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{what} must be numeric array-like; could not convert it: {err}") from None
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(
+            f"{what} must hold numbers (for example float32 values -1 and +1); "
+            f"got an array of dtype {arr.dtype}."
+        )
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{what} must be real; got complex dtype {arr.dtype}.")
+    was_1d = arr.ndim == 1
+    if arr.ndim == 0 or (was_1d and not allow_1d) or arr.ndim > 2:
+        expected = "(n_patterns, n_neurons)" if not allow_1d else "(n_neurons,) or (n_patterns, n_neurons)"
+        fix = ""
+        if arr.ndim == 3:
+            fix = (f" It looks like a stack of images: flatten them with "
+                   f"x.reshape(len(x), -1) (giving shape {(arr.shape[0], arr.shape[1] * arr.shape[2])}).")
+        elif arr.ndim == 1:
+            fix = " Wrap a single pattern as x[None, :]."
+        raise ValueError(f"{what} must have shape {expected}; got shape {arr.shape}.{fix}")
+    X = arr.reshape(1, -1) if was_1d else arr
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(
+            f"{what} is empty: got shape {arr.shape}. Expected at least one pattern of at least one neuron."
+        )
+    if n_neurons is not None and X.shape[1] != n_neurons:
+        if arr.ndim == 2 and arr.shape[0] * arr.shape[1] == n_neurons:
+            fix = f" It looks like one 2-D image: flatten it with x.reshape(-1) (length {n_neurons})."
+        else:
+            fix = (f" Build the network with num_neurons={X.shape[1]}, or resize/crop the input "
+                   f"to {n_neurons} values; hebbmem never resizes silently.")
+        raise ValueError(
+            f"{what} has length {X.shape[1]} but the network has num_neurons={n_neurons}; "
+            f"expected shape ({n_neurons},) or (n, {n_neurons}), got {arr.shape}.{fix}"
+        )
+    X = X.astype(np.float64, copy=False)
+    finite = np.isfinite(X)
+    if not finite.all():
+        bad = np.argwhere(~finite)[0]
+        raise ValueError(
+            f"{what} contains NaN or inf (first at index {tuple(int(i) for i in bad)}, value "
+            f"{X[tuple(bad)]}). Replace missing values before storing or recalling, e.g. with np.nan_to_num."
+        )
+    if bipolar:
+        ok = (X == 1.0) | (X == -1.0)
+        if not ok.all():
+            odd = np.unique(X[~ok])[:5]
+            hint = ""
+            if np.isin(np.unique(X), [0.0, 1.0]).all():
+                hint = " The values look like {0, 1}: convert them with 2 * x - 1 (or hebbmem.noise.to_bipolar)."
+            else:
+                hint = " Binarize them first, e.g. np.where(x > x.mean(), 1, -1) (or hebbmem.datasets.binarize)."
+            raise ValueError(
+                f"{what} must be bipolar: every value -1 or +1 (the 'sign' convention); "
+                f"found other values such as {odd.tolist()}.{hint}"
+            )
+    return X, was_1d

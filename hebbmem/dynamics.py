@@ -1,0 +1,341 @@
+"""Recall dynamics: update neurons until the state stops changing.
+
+This module holds two implementations of the same dynamics:
+
+* ``*_numpy``: plain NumPy, written to be read. It is what runs with
+  ``compiled_prediction=False``.
+* ``*_compiled``: the same steps, driving the Numba kernels of
+  :mod:`hebbmem._kernels` on preallocated buffers.
+
+Both compute identical states, iteration counts and energies for the same
+input and seed, and the tests check that they do.
+
+Conventions (all fields and thresholds in raw weight units, see
+:mod:`hebbmem._weights`):
+
+* The local field of neuron i is ``h_i = sum_j W_ij s_j``; with low-rank
+  weights it is ``(U.T @ (V @ s))_i - d_i s_i``.
+* Sign update with a **tie rule**: ``s_i <- +1 if h_i > thr``, ``-1 if h_i < thr``,
+  and **unchanged if h_i == thr**. States are never 0.
+* **Synchronous** (``asyn=False``): every neuron updates at once from the
+  same fields. A probe stops at a fixed point, or when it returns to the
+  state of two updates ago (a 2-cycle).
+* **Asynchronous** (``asyn=True``): neurons update one at a time, each sweep
+  in a fresh random order. A probe stops after a sweep in which no neuron
+  flipped. Each sweep draws one row of raw 64-bit numbers per still-active
+  probe, ``rng.bit_generator.random_raw((n_active, N))``, and turns each row
+  into an order with :func:`random_order`.
+* Energy ``E = -1/2 s^T W s + thr * sum(s)``, recorded before the first
+  update and after every update or sweep.
+"""
+
+import numpy as np
+
+__all__ = [
+    "random_order",
+    "energies",
+    "sync_recall_numpy",
+    "sync_recall_compiled",
+    "async_recall_numpy",
+    "async_recall_compiled",
+    "continuous_recall",
+]
+
+RUNNING, CONVERGED, CYCLED = 0, 1, 2
+
+
+def random_order(raw_row):
+    """Turn N raw 64-bit draws into a permutation of ``range(N)`` (Fisher-Yates).
+
+    Walking from the last position down, position ``i`` swaps with a uniform
+    ``j`` in ``0..i``, taken as the top 32 bits of ``raw_row[i]`` times
+    ``(i + 1)``, divided by 2**32.
+    """
+    order = list(range(len(raw_row)))
+    for i in range(len(order) - 1, 0, -1):
+        j = ((int(raw_row[i]) >> 32) * (i + 1)) >> 32
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+def energies(weights, S, thr, H=None):
+    """Raw energy ``-1/2 s.(W s) + thr * sum(s)`` of every row of ``S``, in float64."""
+    if H is None:
+        H = weights.product(S)
+    h = H - weights.d * S
+    return -0.5 * np.einsum("ij,ij->i", S, h, dtype=np.float64) + float(thr) * S.sum(axis=1, dtype=np.float64)
+
+
+class _Outcome:
+    """Per-probe bookkeeping shared by all drivers."""
+
+    def __init__(self, S0, max_iter, want_energy):
+        n = S0.shape[0]
+        self.states = np.empty_like(S0)
+        self.n_iter = np.zeros(n, dtype=np.int64)
+        self.status = np.zeros(n, dtype=np.int8)
+        self.energy = np.full((n, max_iter + 1), np.nan) if want_energy else None
+
+
+# ---------------------------------------------------------------- synchronous
+
+
+def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=None):
+    """Synchronous recall in plain NumPy.
+
+    Parameters
+    ----------
+    weights : DenseWeights or LowRankWeights
+    S0 : ndarray of shape (n_probes, N)
+        Initial +1/-1 states, in the weights' dtype. Not modified.
+    thr : scalar of the weights' dtype
+        Firing threshold in raw weight units.
+    max_iter : int
+    want_energy : bool
+    progress : callable(n_settled, iteration) or None
+
+    Returns
+    -------
+    _Outcome
+    """
+    out = _Outcome(S0, max_iter, want_energy)
+    S = S0.copy()
+    S_prev = S0.copy()
+    active = np.arange(S.shape[0])  # probes still moving, in their original order
+    for it in range(1, max_iter + 1):
+        s, s_prev = S[active], S_prev[active]
+        H = weights.product(s)
+        if want_energy:
+            out.energy[active, it - 1] = energies(weights, s, thr, H)
+        h = H - weights.d * s                      # local fields
+        flip = ((s > 0) & (h < thr)) | ((s < 0) & (h > thr))  # ties keep their state
+        new = np.where(flip, -s, s)
+        changed = flip.any(axis=1)
+        back = (new == s_prev).all(axis=1)         # same as two updates ago: a 2-cycle
+        S_prev[active], S[active] = s, new
+        out.n_iter[active] = it
+        done = ~changed | back
+        out.status[active[done]] = np.where(changed[done], CYCLED, CONVERGED)
+        active = active[~done]
+        if progress is not None:
+            progress(S.shape[0] - active.size, it)
+        if active.size == 0:
+            break
+    out.states[:] = S
+    _finish_sync_energy(out, weights, S, thr, active, max_iter)
+    return out
+
+
+def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress=None):
+    """Synchronous recall: one BLAS product per iteration, then the fused Numba pass.
+
+    Same contract and results as :func:`sync_recall_numpy`. Active probes are
+    compacted to the front of preallocated buffers, in their original order,
+    so each iteration multiplies only the probes still moving.
+    """
+    from ._kernels import sync_pass
+
+    out = _Outcome(S0, max_iter, want_energy)
+    n_probes = S0.shape[0]
+    S = S0.copy()
+    S_prev = S0.copy()
+    H = np.empty_like(S0)
+    rows = np.arange(n_probes, dtype=np.int64)
+    n_active = n_probes
+    for it in range(1, max_iter + 1):
+        s = S[:n_active]
+        weights.product(s, out=H[:n_active])
+        if want_energy:
+            out.energy[rows[:n_active], it - 1] = energies(weights, s, thr, H[:n_active])
+        n_active = sync_pass(H[:n_active], s, S_prev[:n_active], weights.d, thr, it,
+                             rows[:n_active], out.states, out.n_iter, out.status)
+        if progress is not None:
+            progress(n_probes - n_active, it)
+        if n_active == 0:
+            break
+    active = rows[:n_active]
+    out.states[active] = S[:n_active]
+    _finish_sync_energy(out, weights, out.states[active], thr, active, max_iter, all_states=False)
+    return out
+
+
+def _finish_sync_energy(out, weights, S, thr, active, max_iter, all_states=True):
+    """Fill in the energy of the final state of every probe."""
+    if out.energy is None:
+        return
+    rows = np.arange(len(out.n_iter))
+    t = out.n_iter
+    settled = out.status == CONVERGED  # final state = state before the last update
+    out.energy[rows[settled], t[settled]] = out.energy[rows[settled], t[settled] - 1]
+    cycled = out.status == CYCLED      # final state = state two updates back
+    out.energy[rows[cycled], t[cycled]] = out.energy[rows[cycled], t[cycled] - 2]
+    if active.size:                    # stopped at max_iter: one more product
+        s = S[active] if all_states else S
+        out.energy[active, max_iter] = energies(weights, s, thr)
+
+
+# --------------------------------------------------------------- asynchronous
+
+
+def _draw_orders(rng, n_active, n):
+    return rng.bit_generator.random_raw(n_active * n).reshape(n_active, n)
+
+
+def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None):
+    """Asynchronous recall in plain NumPy (a Python loop over neurons).
+
+    Each visit compares the neuron's field with the threshold. Fields are
+    updated incrementally: when neuron i flips to ``s_i``, every field changes
+    by ``2 s_i W[i]`` (dense) or the P overlaps by ``2 s_i V[:, i]``
+    (low-rank). The energy falls by ``2 |h_i - thr|`` per flip (plus the
+    self-coupling term, 0 with a zero diagonal).
+    """
+    out = _Outcome(S0, max_sweeps, want_energy)
+    S = S0.copy()
+    n_probes, n = S.shape
+    low_rank = weights.kind == "lowrank"
+    state = weights.overlaps(S) if low_rank else weights.product(S)   # M or H
+    E = energies(weights, S, thr, None if low_rank else state)
+    if want_energy:
+        out.energy[:, 0] = E
+    active = np.arange(n_probes)
+    for sweep in range(1, max_sweeps + 1):
+        raw = _draw_orders(rng, active.size, n)
+        flipped = np.zeros(active.size, dtype=bool)
+        for k, b in enumerate(active):
+            for i in random_order(raw[k]):
+                s = S[b, i]
+                if low_rank:
+                    h = weights.UT[i] @ state[b] - weights.d[i] * s
+                else:
+                    h = state[b, i]
+                if (s > 0 and h < thr) or (s < 0 and h > thr):
+                    E[b] += 2.0 * float(s) * (float(h) - float(thr)) - 2.0 * float(weights.selfw[i])
+                    S[b, i] = -s
+                    if low_rank:
+                        state[b] += (-s - s) * weights.VT[i]
+                    else:
+                        state[b] += (-s - s) * weights.W_raw[i]
+                    flipped[k] = True
+        out.n_iter[active] = sweep
+        if want_energy:
+            out.energy[active, sweep] = E[active]
+        out.status[active[~flipped]] = CONVERGED
+        active = active[flipped]
+        if progress is not None:
+            progress(n_probes - active.size, sweep)
+        if active.size == 0:
+            break
+    out.states[:] = S
+    return out
+
+
+def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None,
+                          parallel=False):
+    """Asynchronous recall with one Numba call per sweep for all active probes.
+
+    Same contract and results as :func:`async_recall_numpy`.
+    """
+    from . import _kernels
+
+    low_rank = weights.kind == "lowrank"
+    kernel = _kernels.async_sweep_lowrank if low_rank else _kernels.async_sweep_dense
+    if parallel:
+        kernel = _kernels.parallel_variant(kernel)
+    out = _Outcome(S0, max_sweeps, want_energy)
+    S = S0.copy()
+    n_probes, n = S.shape
+    state = weights.overlaps(S) if low_rank else weights.product(S)
+    state = np.ascontiguousarray(state)
+    E = energies(weights, S, thr, None if low_rank else state)
+    if want_energy:
+        out.energy[:, 0] = E
+    rows = np.arange(n_probes)
+    flips = np.zeros(n_probes, dtype=np.int64)
+    for sweep in range(1, max_sweeps + 1):
+        raw = _draw_orders(rng, rows.size, n)
+        if low_rank:
+            kernel(weights.UT, weights.VT, state, S, raw, weights.d, weights.selfw, thr, E, flips)
+        else:
+            kernel(weights.W_raw, state, S, raw, weights.selfw, thr, E, flips)
+        out.n_iter[rows] = sweep
+        if want_energy:
+            out.energy[rows, sweep] = E
+        moving = flips > 0
+        settled = rows[~moving]
+        out.status[settled] = CONVERGED
+        out.states[settled] = S[~moving]
+        if not moving.all():
+            rows, S, state, E = rows[moving], S[moving], state[moving], E[moving]
+            flips = flips[moving]
+        if progress is not None:
+            progress(n_probes - rows.size, sweep)
+        if rows.size == 0:
+            break
+    out.states[rows] = S
+    return out
+
+
+# ----------------------------------------------------------------- continuous
+
+
+def continuous_recall(weights, S0, bias, temperature, activation, max_iter, tol, asyn, rng,
+                      want_energy=False, progress=None):
+    """Recall with a graded activation (``tanh`` or ``sigmoid``), in NumPy.
+
+    ``s_i <- f((h_i - bias) / temperature)`` with ``h = W s`` in real units
+    (``W = scale * W_raw``), ``f = tanh`` (states in (-1, 1)) or the logistic
+    sigmoid (states in (0, 1)). A probe converges when no neuron moves by
+    more than ``tol`` in one update (sync) or sweep (async); sync dynamics
+    also stop when the state is within ``tol`` of the state two updates ago.
+    Async updates use the same random orders as the sign dynamics.
+    """
+    f = np.tanh if activation == "tanh" else (lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)))
+    scale = weights.scale
+    thr_raw = bias / scale
+    out = _Outcome(S0, max_iter, want_energy)
+    S = S0.copy()
+    S_prev = S0.copy()
+    n_probes, n = S.shape
+
+    def energy_of(s):
+        return scale * energies(weights, s, thr_raw)
+
+    if want_energy:
+        out.energy[:, 0] = energy_of(S)
+    active = np.arange(n_probes)
+    for it in range(1, max_iter + 1):
+        s = S[active]
+        if not asyn:
+            h = scale * (weights.product(s) - weights.d * s)
+            new = f((h - bias) / temperature)
+        else:
+            new = s.copy()
+            raw = _draw_orders(rng, active.size, n)
+            for k in range(active.size):
+                for i in random_order(raw[k]):
+                    h = scale * (_field_row(weights, new[k], i))
+                    new[k, i] = f((h - bias) / temperature)
+        step = np.abs(new - s).max(axis=1)
+        back = np.abs(new - S_prev[active]).max(axis=1) if not asyn else np.full(active.size, np.inf)
+        S_prev[active], S[active] = s, new
+        out.n_iter[active] = it
+        if want_energy:
+            out.energy[active, it] = energy_of(new)
+        done = (step <= tol) | (back <= tol)
+        out.status[active[done]] = np.where(step[done] <= tol, CONVERGED, CYCLED)
+        active = active[~done]
+        if progress is not None:
+            progress(n_probes - active.size, it)
+        if active.size == 0:
+            break
+    out.states[:] = S
+    return out
+
+
+def _field_row(weights, s, i):
+    """Raw field of neuron i for one state vector (used by continuous async)."""
+    if weights.kind == "lowrank":
+        return float(weights.UT[i] @ (weights.V @ s)) - float(weights.d[i]) * s[i]
+    return float(weights.W_raw[i] @ s)
+

@@ -1,0 +1,1 @@
+"""Seed-compatible import path: ``hebbmem.models.brain_inspired``."""

@@ -1,0 +1,426 @@
+"""Hopfield networks: a state, a weight matrix, an energy, and recall dynamics."""
+
+import numbers
+import warnings
+
+import numpy as np
+
+from . import dynamics
+from ._progress import ProgressLine
+from ._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
+from ._weights import DenseWeights
+from .exceptions import ConvergenceWarning, NotTrainedError
+from .result import RecallResult
+
+__all__ = ["Network", "HopfieldNetwork", "AmariHopfieldNetwork"]
+
+_ACTIVATIONS = ("sign", "tanh", "sigmoid")
+_STORAGE = ("auto", "dense", "low-rank")
+
+
+def _check_seed(seed, owner):
+    if seed is None or isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+        return int(seed)
+    raise TypeError(
+        f"The 'seed' parameter of {owner} must be None, an int >= 0 or a numpy.random.Generator. "
+        f"Got {seed!r} instead."
+    )
+
+
+class Network:
+    r"""Base class: a network of ``num_neurons`` neurons with weights, a state and an energy.
+
+    .. math::
+
+        E(s) = -\frac{1}{2} \sum_{i,j} W_{ij} s_i s_j + \theta \sum_i s_i
+
+    where
+
+    * :math:`s_i` is the state of neuron :math:`i` (+1 or -1 for binary networks);
+    * :math:`W` is the weight matrix (``model.W``), symmetric with zero diagonal
+      for the built-in rules;
+    * :math:`\theta` is the firing threshold, the ``bias`` parameter.
+
+    Parameters
+    ----------
+    num_neurons : int
+        Number of neurons N.
+    bias : float, default=0.0
+        Firing threshold :math:`\theta`: neuron i turns on when its field
+        :math:`h_i = \sum_j W_{ij} s_j` exceeds it.
+    seed : None, int or numpy.random.Generator, default=None
+        Seeds the network's ``numpy.random.default_rng``, which draws the
+        random update orders of asynchronous recall.
+
+    Attributes
+    ----------
+    s : ndarray of shape (num_neurons,), float32
+        The current state. :meth:`init_state` sets it to all +1; ``predict``
+        leaves the recalled state in it.
+    rng : numpy.random.Generator
+    """
+
+    def __init__(self, num_neurons, *, bias=0.0, seed=None):
+        owner = type(self).__name__
+        self.num_neurons = check_int(num_neurons, "num_neurons", owner, low=1,
+                                     fix="It is the number of neurons, e.g. 784 for 28x28 images.")
+        self.bias = check_real(bias, "bias", owner)
+        self.seed = _check_seed(seed, owner)
+        self.rng = np.random.default_rng(self.seed)
+        self._weights = None
+        self._W_view = None
+        self.init_state()
+
+    # ------------------------------------------------------------------ state
+    def init_state(self, state=None):
+        """Reset the state ``s`` to all +1, or to a copy of ``state``.
+
+        Parameters
+        ----------
+        state : array-like of shape (num_neurons,), optional
+
+        Returns
+        -------
+        s : ndarray of shape (num_neurons,), float32
+        """
+        if state is None:
+            self.s = np.ones(self.num_neurons, dtype=np.float32)
+        else:
+            X, was_1d = as_pattern_matrix(state, what="state", n_neurons=self.num_neurons, bipolar=False)
+            if not was_1d:
+                raise ValueError(f"state must be one vector of shape ({self.num_neurons},); got {np.shape(state)}.")
+            self.s = X[0].astype(np.float32)
+        return self.s
+
+    # ---------------------------------------------------------------- weights
+    @property
+    def is_trained(self):
+        """Whether weights have been set (by a trainer or by assigning ``W``)."""
+        return self._weights is not None
+
+    def _require_weights(self, action):
+        if self._weights is None:
+            raise NotTrainedError(
+                f"Cannot {action}: the network has no weights yet. Store patterns first, e.g. "
+                f"trainer = hebbmem.HebbianTrainer(model); trainer.train(patterns), "
+                f"or assign model.W = an array of shape ({self.num_neurons}, {self.num_neurons})."
+            )
+        return self._weights
+
+    @property
+    def W(self):
+        """The (N, N) weight matrix, as a read-only NumPy array.
+
+        Low-rank rules keep their factors and build this matrix only on first
+        access (it is then cached). To use your own weights, assign a new
+        array: ``model.W = my_W``; editing the returned array in place is not
+        allowed, because the network's factors would silently disagree with it.
+        """
+        rep = self._require_weights("read W")
+        if self._W_view is None:
+            raw = rep.dense_raw() if rep.kind == "dense" else rep.dense_raw(cache=False)
+            W = raw * raw.dtype.type(rep.scale) if rep.scale != 1.0 else raw.copy()
+            W.flags.writeable = False
+            self._W_view = W
+        return self._W_view
+
+    @W.setter
+    def W(self, value):
+        n = self.num_neurons
+        try:
+            W = np.array(value, dtype=np.float64, copy=True)
+        except (TypeError, ValueError):
+            raise TypeError(f"W must be a numeric array of shape ({n}, {n}); got {type(value).__name__}.") from None
+        if W.shape != (n, n):
+            raise ValueError(
+                f"W must have shape ({n}, {n}) to match num_neurons={n}; got {W.shape}. "
+                f"hebbmem never resizes weights: build a network with the right num_neurons."
+            )
+        if not np.isfinite(W).all():
+            raise ValueError("W contains NaN or inf; every weight must be finite.")
+        self._set_weights(DenseWeights(W, 1.0))
+
+    def _set_weights(self, rep):
+        if rep.n != self.num_neurons:  # trainers validate first; this guards internal use
+            raise ValueError(f"weights are for {rep.n} neurons, the network has {self.num_neurons}.")
+        self._weights = rep
+        self._W_view = None
+        self._dense_cache = None
+
+    # ----------------------------------------------------------------- energy
+    def energy(self, state=None):
+        """Energy :math:`E = -\\frac12 s^T W s + \\theta \\sum_i s_i` of one or more states.
+
+        Parameters
+        ----------
+        state : array-like of shape (N,) or (n, N), optional
+            Defaults to the current state ``s``. Not modified.
+
+        Returns
+        -------
+        float, or ndarray of shape (n,)
+        """
+        rep = self._require_weights("compute the energy")
+        X, was_1d = as_pattern_matrix(self.s if state is None else state, what="state",
+                                      n_neurons=self.num_neurons, bipolar=False)
+        E = rep.scale * dynamics.energies(rep, X.astype(rep.dtype), self.bias / rep.scale)
+        return float(E[0]) if was_1d else E
+
+    def __repr__(self):
+        defaults = {k: v.default for k, v in _signature_defaults(type(self)).items()}
+        shown = [f"num_neurons={self.num_neurons}"]
+        for name, default in defaults.items():
+            value = getattr(self, name, default)
+            if name != "num_neurons" and value is not default and value != default:
+                shown.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _signature_defaults(cls):
+    import inspect
+
+    params = inspect.signature(cls.__init__).parameters
+    return {k: v for k, v in params.items() if v.default is not inspect.Parameter.empty}
+
+
+class HopfieldNetwork(Network):
+    r"""A Hopfield network with binary (sign) or graded (tanh, sigmoid) neurons.
+
+    Recall repeatedly updates the state until it stops changing:
+
+    .. math::
+
+        s_i \leftarrow \operatorname{sign}(h_i - \theta), \qquad h_i = \sum_j W_{ij} s_j
+
+    where
+
+    * :math:`s_i \in \{-1, +1\}` is neuron :math:`i`; a neuron whose field
+      equals the threshold keeps its state (the **tie rule**), so states are
+      never 0;
+    * :math:`W` is the weight matrix built by a :class:`~hebbmem.Rule`;
+    * :math:`\theta` is ``bias``.
+
+    With ``asyn=False`` all neurons update at once (synchronous), and recall
+    stops at a fixed point or when a 2-cycle is detected. With ``asyn=True``
+    neurons update one at a time in a fresh random order each sweep, drawn
+    from the network's seeded ``numpy.random.default_rng``, and recall stops
+    after a sweep with no flip. Asynchronous updates never raise the energy.
+    With ``activation="tanh"`` or ``"sigmoid"`` the update is
+    :math:`s_i \leftarrow f((h_i - \theta)/T)` and recall stops when no state
+    moves by more than ``tol``.
+
+    Parameters
+    ----------
+    num_neurons : int
+        Number of neurons N.
+    asyn : bool, default=False
+        Asynchronous (True) or synchronous (False) updates.
+    activation : {'sign', 'tanh', 'sigmoid'}, default='sign'
+        ``'sign'``: binary +1/-1 states. ``'tanh'``: graded states in (-1, 1).
+        ``'sigmoid'``: graded states in (0, 1).
+    max_iter : int, default=100
+        Maximum number of synchronous updates or asynchronous sweeps per probe.
+        Stopping there without converging is reported (see ``return_info``)
+        and warned about with :class:`~hebbmem.ConvergenceWarning`.
+    bias : float, default=0.0
+        Firing threshold :math:`\theta`.
+    temperature : float, default=1.0
+        :math:`T` of the graded activations (ignored by ``'sign'``).
+    tol : float, default=1e-6
+        Convergence tolerance of the graded activations.
+    storage : {'auto', 'dense', 'low-rank'}, default='auto'
+        How recall uses low-rank weights (Hebbian, AntiHebbian, PseudoInverse):
+        ``'auto'`` picks the cheaper of the (P, N) factors and the dense
+        (N, N) matrix; both give identical results.
+    parallel : bool, default=False
+        Spread the probes of an asynchronous batch over Numba threads. Off by
+        default: on small shared machines threads often cost more than they give.
+    seed : None, int or numpy.random.Generator, default=None
+        Seeds the random update orders.
+
+    See Also
+    --------
+    AmariHopfieldNetwork : the seed tutorials' name, with ``threshold`` = max iterations.
+    HebbianTrainer : stores patterns in the network and recalls them.
+
+    Examples
+    --------
+    >>> import numpy as np, hebbmem as hm
+    >>> X = np.array([[1, 1, 1, 1, -1, -1, -1, -1], [1, -1, 1, -1, 1, -1, 1, -1]])
+    >>> model = hm.HopfieldNetwork(8, asyn=True, seed=0)
+    >>> trainer = hm.HebbianTrainer(model).train(X)
+    >>> noisy = X[0].copy(); noisy[0] = -1
+    >>> trainer.predict(noisy)
+    array([ 1.,  1.,  1.,  1., -1., -1., -1., -1.], dtype=float32)
+    """
+
+    def __init__(self, num_neurons, *, asyn=False, activation="sign", max_iter=100, bias=0.0,
+                 temperature=1.0, tol=1e-6, storage="auto", parallel=False, seed=None):
+        super().__init__(num_neurons, bias=bias, seed=seed)
+        owner = type(self).__name__
+        self.asyn = check_bool(asyn, "asyn", owner)
+        self.activation = check_choice(activation, "activation", owner, _ACTIVATIONS)
+        self.max_iter = check_int(max_iter, "max_iter", owner, low=1)
+        self.temperature = check_real(temperature, "temperature", owner, low=0, low_open=True)
+        self.tol = check_real(tol, "tol", owner, low=0)
+        self.storage = check_choice(storage, "storage", owner, _STORAGE)
+        self.parallel = check_bool(parallel, "parallel", owner)
+
+    # ------------------------------------------------------------ dense or not
+    def _recall_weights(self):
+        """The weight representation recall should use (dense or low-rank)."""
+        rep = self._weights
+        if rep.kind == "dense" or self.storage == "low-rank":
+            return rep
+        if self.storage == "auto":
+            # Per probe: sync costs N^2 (dense) vs 2NP (factors) per update;
+            # async costs about flips*N (dense) vs sweeps*N*P (factors).
+            n, p = rep.n, rep.rank
+            dense_cheaper = 13 * p >= n if self.asyn else 2 * p >= n
+            if not dense_cheaper or n * n * rep.dtype.itemsize > 2 ** 31:
+                return rep
+        if self._dense_cache is None:
+            self._dense_cache = rep.as_dense()
+        return self._dense_cache
+
+    # ------------------------------------------------------------------ recall
+    def recall(self, probes, *, compiled=True, max_iter=None, return_info=False, progress=False,
+               what="probes"):
+        """Run the dynamics from each probe until it settles.
+
+        Parameters
+        ----------
+        probes : array-like of shape (N,) or (n_probes, N), or list of 1-D arrays
+            Initial states: +1/-1 values for ``activation='sign'``. Not modified.
+        compiled : bool, default=True
+            Use the Numba kernels (True) or the plain NumPy code (False); the
+            results are identical. Graded activations always use NumPy.
+        max_iter : int, optional
+            Overrides the network's ``max_iter`` for this call.
+        return_info : bool, default=False
+            Return a :class:`~hebbmem.RecallResult` (states plus iterations,
+            convergence flags and energies) instead of the states alone.
+        progress : bool, default=False
+            Show a progress line on stderr.
+
+        Returns
+        -------
+        states : ndarray, same shape as ``probes``
+            float32 +1/-1 states for ``'sign'``; float64 for graded activations.
+            Or a :class:`~hebbmem.RecallResult` if ``return_info=True``.
+        """
+        rep = self._require_weights("recall")
+        binary = self.activation == "sign"
+        X, was_1d = as_pattern_matrix(probes, what=what, n_neurons=self.num_neurons, bipolar=binary)
+        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
+        compiled = check_bool(compiled, "compiled", "recall")
+        rep = self._recall_weights()
+        mode = "async" if self.asyn else "sync"
+        bar = ProgressLine(X.shape[0], f"recall ({mode})") if progress else None
+        common = dict(want_energy=return_info, progress=bar)
+        if binary:
+            S0 = X.astype(rep.dtype)
+            thr = rep.dtype.type(self.bias / rep.scale)
+            if self.asyn:
+                if compiled:
+                    out = dynamics.async_recall_compiled(rep, S0, thr, max_iter, self.rng,
+                                                         parallel=self.parallel, **common)
+                else:
+                    out = dynamics.async_recall_numpy(rep, S0, thr, max_iter, self.rng, **common)
+            else:
+                fn = dynamics.sync_recall_compiled if compiled else dynamics.sync_recall_numpy
+                out = fn(rep, S0, thr, max_iter, **common)
+            states = out.states.astype(np.float32)
+            path = ("compiled" if compiled else "numpy") + (", low-rank" if rep.kind == "lowrank" else ", dense")
+        else:
+            out = dynamics.continuous_recall(rep, X, self.bias, self.temperature, self.activation,
+                                             max_iter, self.tol, self.asyn, self.rng, **common)
+            states = out.states
+            path = "numpy, " + self.activation
+        if bar is not None:
+            bar.close()
+        if out.energy is not None and binary:
+            out.energy *= rep.scale
+        converged = out.status == dynamics.CONVERGED
+        cycled = out.status == dynamics.CYCLED
+        self._warn_unsettled(converged, cycled, max_iter)
+        if was_1d:
+            states = states[0]
+        if not return_info:
+            return states
+        return RecallResult(states, out.n_iter, converged, cycled, out.energy, mode, path, max_iter)
+
+    def _warn_unsettled(self, converged, cycled, max_iter):
+        stuck = int((~converged & ~cycled).sum())
+        n_cycled = int(cycled.sum())
+        if stuck == 0 and n_cycled == 0:
+            return
+        parts = []
+        if stuck:
+            parts.append(f"{stuck} stopped at max_iter={max_iter} without converging")
+        if n_cycled:
+            parts.append(f"{n_cycled} fell into a 2-cycle (synchronous updates)")
+        warnings.warn(
+            f"{stuck + n_cycled} of {converged.size} probes did not reach a fixed point: "
+            f"{' and '.join(parts)}. Use return_info=True to see which; raise max_iter or use "
+            f"asyn=True (asynchronous updates always converge with symmetric weights).",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+
+
+class AmariHopfieldNetwork(HopfieldNetwork):
+    r"""The Amari-Hopfield network of the seed tutorials (``threshold`` = max iterations).
+
+    Identical to :class:`HopfieldNetwork`, with the seed tutorials'
+    signature ``AmariHopfieldNetwork(num_neurons, threshold, asyn, activation)``.
+
+    .. math::
+
+        s_i \leftarrow \operatorname{sign}(h_i - \theta), \qquad h_i = \sum_j W_{ij} s_j
+
+    where :math:`\theta` is ``bias`` and :math:`W` the stored weights.
+
+    Parameters
+    ----------
+    num_neurons : int
+        Number of neurons N.
+    threshold : int, default=100
+        **The convergence criterion: the maximum number of iterations** (sync
+        updates or async sweeps), as in the seed tutorials' parameter table
+        ("Convergence criterion (max iterations)"); ``threshold=80.0`` means
+        at most 80 iterations. It is *not* the firing threshold: that one is
+        called ``bias`` (canns 1.5.0 used ``threshold`` as the firing
+        threshold, contrary to its own tutorial; hebbmem does not).
+    asyn : bool, default=False
+        Asynchronous (True) or synchronous (False) updates.
+    activation : {'sign', 'tanh', 'sigmoid'}, default='sign'
+    bias, temperature, tol, storage, parallel, seed
+        See :class:`HopfieldNetwork`.
+
+    Examples
+    --------
+    >>> from hebbmem.models.brain_inspired import AmariHopfieldNetwork
+    >>> model = AmariHopfieldNetwork(num_neurons=784, threshold=80.0, asyn=False, activation="sign")
+    >>> model.init_state().shape
+    (784,)
+    >>> model.max_iter
+    80
+    """
+
+    def __init__(self, num_neurons, threshold=100, asyn=False, activation="sign", *, bias=0.0,
+                 temperature=1.0, tol=1e-6, storage="auto", parallel=False, seed=None):
+        max_iter = check_int(
+            threshold, "threshold", type(self).__name__, low=1,
+            fix="In hebbmem, 'threshold' is the maximum number of iterations (the seed tutorials' "
+                "convergence criterion); the firing threshold is the 'bias' parameter.",
+        )
+        super().__init__(num_neurons, asyn=asyn, activation=activation, max_iter=max_iter, bias=bias,
+                         temperature=temperature, tol=tol, storage=storage, parallel=parallel, seed=seed)
+
+    @property
+    def threshold(self):
+        """The maximum number of iterations (alias of ``max_iter``)."""
+        return self.max_iter

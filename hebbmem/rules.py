@@ -1,0 +1,345 @@
+"""Learning rules: how stored patterns become a weight matrix.
+
+A rule is a small object that holds its parameters and builds weights in
+plain NumPy. Call :meth:`Rule.weights` to get the textbook matrix ``W``; a
+:class:`~hebbmem.Trainer` calls the rule for you and hands the result to a
+network. Patterns are bipolar: every value is -1 or +1.
+
+The Hebbian, anti-Hebbian and pseudo-inverse rules give a matrix of rank P
+(plus a diagonal correction). Networks keep it as the two (P, N) factors and
+only build the N x N matrix when it is cheaper or asked for; the formulas
+below are what both forms compute.
+"""
+
+import math
+import warnings
+
+import numpy as np
+
+from ._validation import as_pattern_matrix, check_bool, check_real
+from ._weights import (
+    DenseWeights,
+    LowRankWeights,
+    check_dense_fits,
+    exact_dtype,
+    snap_to_grid,
+)
+
+__all__ = ["Rule", "Hebbian", "AntiHebbian", "Storkey", "PseudoInverse"]
+
+_EXACT_BITS = 52  # keep every float64 field below 2**52: exact
+
+
+class Rule:
+    """Base class of the learning rules.
+
+    Subclasses implement :meth:`_build`, which turns a validated (P, N)
+    float64 array of +1/-1 patterns into a weight representation.
+    """
+
+    #: Whether recall may keep the weights as low-rank factors.
+    low_rank = False
+
+    def weights(self, patterns):
+        """Return the weight matrix ``W`` this rule builds from ``patterns``.
+
+        Parameters
+        ----------
+        patterns : array-like of shape (n_patterns, n_neurons), or list of 1-D arrays
+            Bipolar patterns (values -1 and +1). Not modified.
+
+        Returns
+        -------
+        W : ndarray of shape (n_neurons, n_neurons), float64
+            A new array.
+        """
+        X, _ = as_pattern_matrix(patterns, what="patterns")
+        rep = self._build(X)
+        return rep.scale * rep.dense_raw().astype(np.float64)
+
+    def _build(self, X):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _params(self):
+        return {}
+
+    def __repr__(self):
+        defaults = type(self)().__dict__
+        shown = [f"{k}={v!r}" for k, v in self.__dict__.items() if defaults.get(k) != v]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None
+
+
+def _outer_product_factors(X, sign, subtract_mean, zero_diagonal, scale):
+    """Factors of ``sign * scale * sum_mu (x_mu - rho)(x_mu - rho)^T``, diagonal optionally zeroed."""
+    P, N = X.shape
+    if subtract_mean:
+        rho = X.mean()
+        # x - rho is not an integer: snap it to a power-of-two grid so that
+        # every field sum (N * P terms of U * V) stays exact in float64.
+        bits = (_EXACT_BITS - math.ceil(math.log2(N * P)) - 3) // 2
+        U = snap_to_grid(X - rho, bits)
+        dtype = np.float64
+    else:
+        # +1/-1 entries: every field is an integer of size at most N * P.
+        dtype = exact_dtype(N * P)
+        U = X.astype(dtype)
+    V = U if sign > 0 else -U
+    d = np.einsum("pi,pi->i", U, V) if zero_diagonal else np.zeros(N, dtype)
+    return LowRankWeights(U, V, d.astype(dtype), scale)
+
+
+class Hebbian(Rule):
+    r"""Hebb's rule: neurons that fire together wire together.
+
+    .. math::
+
+        W_{ij} = \frac{\eta}{P} \sum_{\mu=1}^{P} (x^\mu_i - \rho)(x^\mu_j - \rho),
+        \qquad W_{ii} = 0
+
+    where
+
+    * :math:`x^\mu_i \in \{-1, +1\}` is neuron :math:`i` of stored pattern :math:`\mu`;
+    * :math:`P` is the number of patterns (the :math:`1/P` factor is dropped
+      when ``normalize=False``);
+    * :math:`\eta` is ``learning_rate``;
+    * :math:`\rho` is the mean of all pattern entries when ``subtract_mean=True``
+      and 0 otherwise (centering helps biased patterns, such as images with
+      more dark than light pixels);
+    * the diagonal is zeroed when ``zero_diagonal=True`` (no self-connections).
+
+    This is the rule of the seed tutorials, :math:`W = \frac1P\sum_\mu x^\mu x^{\mu T}`.
+    It stores up to about :math:`0.138\,N` random patterns; correlated
+    patterns (such as handwritten digits) merge into mixture states: use
+    :class:`PseudoInverse` or :class:`Storkey` for those.
+
+    Parameters
+    ----------
+    subtract_mean : bool, default=False
+        Subtract the mean activity :math:`\rho` from every pattern first.
+    zero_diagonal : bool, default=True
+        Set :math:`W_{ii} = 0`.
+    normalize : bool, default=True
+        Divide by the number of patterns :math:`P`.
+    learning_rate : float, default=1.0
+        The factor :math:`\eta`.
+
+    Notes
+    -----
+    Internally the weights are kept as the integer matrix
+    :math:`\sum_\mu x^\mu x^{\mu T}` and the scale :math:`\eta/P`, so fields
+    are exact integers and a field equal to the threshold is a true tie.
+    With ``subtract_mean=True``, :math:`x - \rho` is rounded to a
+    power-of-two grid fine enough (at least 13 bits) to keep fields exact in
+    float64.
+
+    Examples
+    --------
+    >>> import numpy as np, hebbmem as hm
+    >>> X = np.array([[1, -1, 1, -1], [1, 1, -1, -1]])
+    >>> hm.Hebbian().weights(X)
+    array([[ 0.,  0.,  0., -1.],
+           [ 0.,  0., -1.,  0.],
+           [ 0., -1.,  0.,  0.],
+           [-1.,  0.,  0.,  0.]])
+    """
+
+    low_rank = True
+
+    def __init__(self, subtract_mean=False, zero_diagonal=True, normalize=True, learning_rate=1.0):
+        self.subtract_mean = check_bool(subtract_mean, "subtract_mean", "Hebbian")
+        self.zero_diagonal = check_bool(zero_diagonal, "zero_diagonal", "Hebbian")
+        self.normalize = check_bool(normalize, "normalize", "Hebbian")
+        self.learning_rate = check_real(learning_rate, "learning_rate", "Hebbian", low=0, low_open=True)
+
+    _sign = 1.0
+
+    def _build(self, X):
+        P = X.shape[0]
+        scale = self.learning_rate / P if self.normalize else self.learning_rate
+        return _outer_product_factors(X, self._sign, self.subtract_mean, self.zero_diagonal, scale)
+
+
+class AntiHebbian(Hebbian):
+    r"""The anti-Hebbian rule: co-active neurons inhibit each other.
+
+    .. math::
+
+        \Delta W_{ij} = -\eta\, x_i x_j, \qquad
+        W_{ij} = -\frac{\eta}{P} \sum_{\mu=1}^{P} (x^\mu_i - \rho)(x^\mu_j - \rho),
+        \qquad W_{ii} = 0
+
+    where
+
+    * :math:`x^\mu_i \in \{-1, +1\}` is neuron :math:`i` of pattern :math:`\mu`;
+    * :math:`\eta` is ``learning_rate`` and :math:`P` the number of patterns
+      (dropped when ``normalize=False``);
+    * :math:`\rho` is the mean activity if ``subtract_mean=True``, else 0.
+
+    The weights are the negative of :class:`Hebbian`'s. Stored patterns
+    become *maxima* of the energy instead of minima: the rule decorrelates
+    activity (as lateral inhibition does) rather than storing memories, and
+    synchronous recall typically ends in a 2-cycle.
+
+    Parameters
+    ----------
+    subtract_mean : bool, default=False
+    zero_diagonal : bool, default=True
+    normalize : bool, default=True
+    learning_rate : float, default=1.0
+        See :class:`Hebbian`.
+
+    Examples
+    --------
+    >>> import numpy as np, hebbmem as hm
+    >>> X = np.array([[1, -1, 1, -1]])
+    >>> hm.AntiHebbian().weights(X)[0]
+    array([-0.,  1., -1.,  1.])
+    """
+
+    _sign = -1.0
+
+
+class PseudoInverse(Rule):
+    r"""The projection (pseudo-inverse) rule of Personnaz, Guyon and Dreyfus.
+
+    .. math::
+
+        W = X^T (X X^T)^{-1} X, \qquad W_{ii} = 0 \ \text{(if zero_diagonal)}
+
+    where
+
+    * :math:`X` is the :math:`P \times N` matrix whose rows are the patterns
+      :math:`x^\mu \in \{-1, +1\}^N`;
+    * :math:`X X^T` is the :math:`P \times P` matrix of pattern overlaps,
+      inverted by a small :math:`P \times P` solve (no SVD of :math:`X`).
+
+    :math:`W` projects onto the span of the patterns, so every stored pattern
+    satisfies :math:`W x^\mu = x^\mu` exactly, however correlated the
+    patterns are (up to :math:`P < N` linearly independent patterns). This is
+    the rule to use for handwritten digits, where plain Hebbian storage
+    collapses into one mixture state. Zeroing the diagonal (Kanter and
+    Sompolinsky, 1987) enlarges the basins of attraction.
+
+    Parameters
+    ----------
+    zero_diagonal : bool, default=True
+        Set :math:`W_{ii} = 0`.
+
+    Notes
+    -----
+    Linearly dependent patterns (duplicates, or a pattern and its negation)
+    make :math:`X X^T` singular; the rule then uses its pseudo-inverse, which
+    gives the same projector, and warns. The factor :math:`(X X^T)^{-1} X` is
+    rounded to a power-of-two grid (over 30 bits for typical sizes) so that
+    fields are exact sums.
+
+    Examples
+    --------
+    >>> import numpy as np, hebbmem as hm
+    >>> X = np.array([[1, 1, 1, -1, -1], [1, 1, -1, 1, -1]])
+    >>> W = hm.PseudoInverse(zero_diagonal=False).weights(X)
+    >>> bool(np.allclose(W @ X[0], X[0]))
+    True
+    """
+
+    low_rank = True
+
+    def __init__(self, zero_diagonal=True):
+        self.zero_diagonal = check_bool(zero_diagonal, "zero_diagonal", "PseudoInverse")
+
+    def _build(self, X):
+        P, N = X.shape
+        if P >= N:
+            raise ValueError(
+                f"PseudoInverse needs fewer patterns than neurons (P < N) to project onto "
+                f"their span; got P={P} patterns of N={N} neurons. Store fewer patterns."
+            )
+        # X @ (contiguous X.T) is a GEMM; X @ X.T on one buffer would be SYRK.
+        G = X @ np.ascontiguousarray(X.T)
+        rank = np.linalg.matrix_rank(G, hermitian=True)
+        if rank < P:
+            warnings.warn(
+                f"The {P} patterns are linearly dependent (rank {rank}): duplicates or "
+                f"negations? Using the pseudo-inverse of X X^T; W still projects onto their span.",
+                stacklevel=4,
+            )
+            C = np.linalg.pinv(G, hermitian=True) @ X
+        else:
+            C = np.linalg.solve(G, X)
+        bits = _EXACT_BITS - math.ceil(math.log2(N * P)) - 2
+        V = snap_to_grid(C, bits)
+        d = np.einsum("pi,pi->i", X, V) if self.zero_diagonal else np.zeros(N)
+        return LowRankWeights(X, V, d, 1.0)
+
+
+class Storkey(Rule):
+    r"""Storkey's (1997) incremental, local learning rule.
+
+    Patterns are learned one after another, starting from :math:`W = 0`:
+
+    .. math::
+
+        W^{\nu}_{ij} = W^{\nu-1}_{ij}
+        + \frac{1}{N}\left(x_i x_j - x_i h_{ji} - h_{ij} x_j\right),
+        \qquad h_{ij} = \sum_{k \neq i, j} W^{\nu-1}_{ik} x_k
+
+    where
+
+    * :math:`x = x^\nu \in \{-1, +1\}^N` is the pattern being learned;
+    * :math:`h_{ij}` is the local field at neuron :math:`i` leaving out
+      neurons :math:`i` and :math:`j`;
+    * :math:`N` is the number of neurons, and :math:`W_{ii} = 0` throughout.
+
+    It stores more patterns than :class:`Hebbian` (about :math:`0.14 N /
+    \sqrt{2 \ln N}` with a stricter criterion, and more correlated patterns),
+    while staying local and incremental. The weights are full rank, so
+    recall uses the dense kernels.
+
+    Notes
+    -----
+    With :math:`h = W x` and :math:`W_{ii} = 0`, :math:`h_{ij} = h_i - W_{ij}
+    x_j`, which gives the closed form used here:
+
+    .. math::
+
+        W \leftarrow \left(1 + \tfrac{2}{N}\right) W
+        + \tfrac{1}{N}\left(x x^T - x h^T - h x^T\right),
+        \quad \text{then } W_{ii} = 0.
+
+    The matrix is accumulated as rank-2 factors, costing
+    :math:`O(N P^2)` plus one final :math:`N \times N` product. The
+    textbook double loop is its test twin.
+
+    Examples
+    --------
+    >>> import numpy as np, hebbmem as hm
+    >>> X = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1]])
+    >>> W = hm.Storkey().weights(X)
+    >>> bool(np.allclose(W, W.T)), float(W[0, 0])
+    (True, 0.0)
+    """
+
+    def _build(self, X):
+        P, N = X.shape
+        check_dense_fits(N, np.float64, "The Storkey rule")
+        # W = A @ B.T - diag(f): A, B grow by two columns per pattern.
+        A = np.zeros((N, 2 * P))
+        B = np.zeros((N, 2 * P))
+        f = np.zeros(N)
+        growth = 1.0 + 2.0 / N
+        for nu, x in enumerate(X):
+            k = 2 * nu
+            h = A[:, :k] @ (B[:, :k].T @ x) - f * x  # h = W x
+            B[:, :k] *= growth
+            A[:, k], A[:, k + 1] = x, h
+            B[:, k], B[:, k + 1] = (x - h) / N, -x / N
+            f = growth * f + (x * (x - h) - h * x) / N
+        W = A @ B.T
+        W[np.diag_indices(N)] = 0.0
+        W = 0.5 * (W + W.T)  # equal in exact arithmetic; remove rounding asymmetry
+        return DenseWeights(W, 1.0)
