@@ -42,6 +42,7 @@ _T_SCRIPT_START = time.perf_counter()
 _WALL_SCRIPT_START = time.time()
 
 import argparse  # noqa: E402
+import faulthandler  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
@@ -111,6 +112,29 @@ def _finish(exit_code: int) -> None:
             os.replace(tmp, _output_path)
         else:
             print(text)
+
+
+def _checkpoint(phase: str) -> None:
+    """Enter a phase and write a provisional JSON, so a process that dies without a
+    clean exit (SIGKILL from the OOM killer, SIGSEGV inside XLA) still leaves the last
+    phase reached and the timings measured so far. The final write replaces it."""
+    _report["phase"] = phase
+    if not _output_path:
+        return
+    with _lock:
+        if _written:
+            return
+        snap = dict(_report)
+        snap["ok"] = False
+        snap["error"] = (f"incomplete: process died in phase {phase!r} without a clean "
+                         "exit (SIGKILL/OOM killer or SIGSEGV?); see the caller's return code")
+        snap["error_kind"] = "died"
+        snap["t_script"] = round(time.perf_counter() - _T_SCRIPT_START, 4)
+        snap["peak_rss_mib"] = _maxrss_mib(resource.RUSAGE_SELF)
+        tmp = _output_path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(json.dumps(snap, indent=2, default=str) + "\n")
+        os.replace(tmp, _output_path)
 
 
 def _record_error(kind: str, exc: BaseException | None = None, msg: str | None = None) -> None:
@@ -192,6 +216,9 @@ def _recall(trainer, probes_list, mode: str, num_iter: int, show_progress: bool,
             o = np.asarray(trainer.predict(p, num_iter=num_iter), dtype=np.float32)
             per.append(time.perf_counter() - t1)
             outs.append(o)
+            if len(outs) % 100 == 0:  # progress survives a crash (see _checkpoint)
+                _report["single_probes_done"] = len(outs)
+                _checkpoint(_report["phase"])
         rec = np.stack(outs)
         extra = {
             "first_probe_s": round(per[0], 6),
@@ -276,6 +303,7 @@ def main(argv=None) -> int:
         "exit_code": None,
     })
 
+    faulthandler.enable()  # a SIGSEGV in XLA at least leaves a Python stack on stderr
     signal.signal(signal.SIGTERM, _on_sigterm)
     if args.max_seconds:
         wd = threading.Timer(args.max_seconds, _on_timeout, args=(args.max_seconds,))
@@ -289,7 +317,7 @@ def main(argv=None) -> int:
 
         import numpy as np
 
-        r["phase"] = "load_input"
+        _checkpoint("load_input")
         with np.load(args.input, allow_pickle=False) as npz:
             patterns = np.ascontiguousarray(npz["patterns"], dtype=np.float32)
             probes = np.ascontiguousarray(npz["probes"], dtype=np.float32)
@@ -314,7 +342,7 @@ def main(argv=None) -> int:
                              f"{probes.shape}, targets {targets.shape}")
 
         # ---- import canns (the seeds' two imports) ---------------------------------
-        r["phase"] = "import"
+        _checkpoint("import")
         t0 = time.perf_counter()
         from canns.models.brain_inspired import AmariHopfieldNetwork
         from canns.trainer import HebbianTrainer
@@ -343,7 +371,7 @@ def main(argv=None) -> int:
         }
 
         # ---- build (exactly as the seeds) ----------------------------------------------
-        r["phase"] = "build"
+        _checkpoint("build")
         t0 = time.perf_counter()
         kw = {} if threshold is None else {"threshold": threshold}
         model = AmariHopfieldNetwork(num_neurons=N, asyn=asyn, activation="sign", **kw)
@@ -365,7 +393,7 @@ def main(argv=None) -> int:
         r["rss_mib_after"]["build"] = _maxrss_mib()
 
         # ---- train ---------------------------------------------------------------------
-        r["phase"] = "train"
+        _checkpoint("train")
         train_list = list(patterns)
         t0 = time.perf_counter()
         trainer.train(train_list)
@@ -375,7 +403,7 @@ def main(argv=None) -> int:
 
         # ---- recall: first call (includes JAX tracing/compilation) --------------------
         probes_list = list(probes)
-        r["phase"] = "recall_first"
+        _checkpoint("recall_first")
         rec, dt, extra = _recall(trainer, probes_list, mode, num_iter, show_progress, np)
         r["t_recall_first"] = round(dt, 4)
         r["t_recall_first_per_probe"] = round(dt / B, 6)
@@ -385,7 +413,7 @@ def main(argv=None) -> int:
 
         # ---- recall: second identical (warm) call ------------------------------------
         if not args.no_warm and dt < WARM_CUTOFF_S:
-            r["phase"] = "recall_warm"
+            _checkpoint("recall_warm")
             rec2, dt2, extra2 = _recall(trainer, probes_list, mode, num_iter, show_progress, np)
             r["t_recall"] = round(dt2, 4)
             r["t_recall_per_probe"] = round(dt2 / B, 6)
@@ -397,7 +425,7 @@ def main(argv=None) -> int:
 
         # ---- optional variant: subtract_mean=False -----------------------------------
         if args.also_no_subtract_mean:
-            r["phase"] = "variant_no_subtract_mean"
+            _checkpoint("variant_no_subtract_mean")
             del model, trainer
             model2 = AmariHopfieldNetwork(num_neurons=N, asyn=asyn, activation="sign", **kw)
             trainer2 = HebbianTrainer(model2, subtract_mean=False)

@@ -31,10 +31,11 @@ def check_int(value, name, owner, *, low=None, high=None, fix=""):
         expected += f" >= {low}"
     if high is not None:
         expected += f" <= {high}"
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)) \
-                and float(value).is_integer():
-            value = int(value)
+    if isinstance(value, (bool, np.bool_)):
+        raise _param_error(name, owner, expected, value, TypeError, fix)
+    if not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            value = int(value)  # 80.0 is accepted as 80
         else:
             exc = ValueError if isinstance(value, numbers.Real) else TypeError
             raise _param_error(name, owner, expected, value, exc, fix)
@@ -109,7 +110,7 @@ def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True
                 f"{what} is empty: expected at least one pattern. "
                 f"Pass a list of 1-D arrays or a 2-D array of shape (n_patterns, n_neurons)."
             )
-        if all(np.ndim(p) >= 1 for p in data):
+        if any(np.ndim(p) >= 1 for p in data):
             lengths = {np.shape(p) for p in data}
             if len(lengths) > 1:
                 shown = sorted(lengths, key=str)[:4]

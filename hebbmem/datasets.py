@@ -522,7 +522,7 @@ def binarize(images, threshold="mean", *, axis=None):
             axis = (-2, -1) if x.ndim >= 2 else None
         try:
             thresh = x.mean(axis=axis, keepdims=True)
-        except (np.exceptions.AxisError, TypeError, ValueError) as exc:
+        except (TypeError, ValueError) as exc:  # numpy AxisError is a ValueError
             raise ValueError(
                 f"axis={axis!r} does not fit images of shape {x.shape} ({exc}). Use the "
                 "axes of one image, e.g. axis=(-2, -1) for (n, H, W) or axis=-1 for (n, N)."

@@ -21,8 +21,13 @@ _STORAGE = ("auto", "dense", "low-rank")
 def _check_seed(seed, owner):
     if seed is None or isinstance(seed, np.random.Generator):
         return seed
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
-        return int(seed)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, (bool, np.bool_)):
+        if seed >= 0:
+            return int(seed)
+        raise ValueError(
+            f"The 'seed' parameter of {owner} must be None, an int >= 0 or a numpy.random.Generator. "
+            f"Got {seed!r} instead."
+        )
     raise TypeError(
         f"The 'seed' parameter of {owner} must be None, an int >= 0 or a numpy.random.Generator. "
         f"Got {seed!r} instead."
@@ -88,7 +93,8 @@ class Network:
         if state is None:
             self.s = np.ones(self.num_neurons, dtype=np.float32)
         else:
-            X, was_1d = as_pattern_matrix(state, what="state", n_neurons=self.num_neurons, bipolar=False)
+            binary = getattr(self, "activation", "sign") == "sign"
+            X, was_1d = as_pattern_matrix(state, what="state", n_neurons=self.num_neurons, bipolar=binary)
             if not was_1d:
                 raise ValueError(f"state must be one vector of shape ({self.num_neurons},); got {np.shape(state)}.")
             self.s = X[0].astype(np.float32)
@@ -130,6 +136,8 @@ class Network:
     def W(self, value):
         n = self.num_neurons
         try:
+            if value is None or np.asarray(value).dtype == object:
+                raise TypeError
             W = np.array(value, dtype=np.float64, copy=True)
         except (TypeError, ValueError):
             raise TypeError(f"W must be a numeric array of shape ({n}, {n}); got {type(value).__name__}.") from None

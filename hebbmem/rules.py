@@ -198,7 +198,7 @@ class AntiHebbian(Hebbian):
     >>> import numpy as np, hebbmem as hm
     >>> X = np.array([[1, -1, 1, -1]])
     >>> hm.AntiHebbian().weights(X)[0]
-    array([-0.,  1., -1.,  1.])
+    array([ 0.,  1., -1.,  1.])
     """
 
     _sign = -1.0

@@ -13,7 +13,7 @@ and its classes are also available as ``hebbmem.Trainer`` and friends.
 
 import numpy as np
 
-from ._validation import as_pattern_matrix, check_bool
+from ._validation import as_pattern_matrix, check_bool, check_int
 from .networks import Network
 from .rules import AntiHebbian, Hebbian, Rule
 
@@ -53,6 +53,11 @@ class Trainer:
 
     def __init__(self, model, rule, *, compiled_prediction=True, show_iteration_progress=False):
         owner = type(self).__name__
+        if isinstance(model, type) and issubclass(model, Network):
+            raise TypeError(
+                f"{owner} needs a network instance, but got the class {model.__name__}: create it "
+                f"first, e.g. model = {model.__name__}(num_neurons=784), then {owner}(model)."
+            )
         if not isinstance(model, Network):
             raise TypeError(
                 f"{owner} needs a network as its model, e.g. hebbmem.HopfieldNetwork(num_neurons=784); "
@@ -109,6 +114,7 @@ class Trainer:
         -------
         state : ndarray of the same shape as ``pattern`` (or a RecallResult)
         """
+        num_iter = self._check_num_iter(num_iter, "predict")
         result = self.model.recall(
             pattern,
             compiled=self.compiled_prediction if compiled is None else compiled,
@@ -143,7 +149,8 @@ class Trainer:
         -------
         states : ndarray of shape (n, num_neurons) (or a RecallResult)
         """
-        if np.ndim(patterns) == 1 and not isinstance(patterns, (list, tuple)):
+        num_iter = self._check_num_iter(num_iter, "predict_batch")
+        if not isinstance(patterns, (list, tuple)) and np.ndim(patterns) == 1:
             raise ValueError(
                 f"predict_batch expects several patterns, shape (n, {self.model.num_neurons}) or a list "
                 f"of 1-D arrays; got one 1-D pattern of shape {np.shape(patterns)}. Use predict() for a "
@@ -162,6 +169,13 @@ class Trainer:
             progress=show_sample_progress,
             what="patterns",
         )
+
+    @staticmethod
+    def _check_num_iter(num_iter, method):
+        if num_iter is None:
+            return None
+        return check_int(num_iter, "num_iter", method, low=1,
+                         fix="It caps the iterations of this call; leave it out to use the network's max_iter.")
 
     def __repr__(self):
         rule = "" if type(self) is not Trainer else f", {self.rule!r}"
