@@ -81,7 +81,7 @@ def check_choice(value, name, owner, choices):
     return value
 
 
-def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True):
+def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True, dtype=np.float64):
     """Convert a pattern, a list of patterns or a 2-D array to a fresh 2-D copy.
 
     Parameters
@@ -97,9 +97,13 @@ def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True
     allow_1d : bool
         Accept a single 1-D pattern (returned as one row).
 
+    dtype : dtype or None
+        Float dtype of the result; None keeps a float input's own dtype
+        (avoiding a conversion pass on large float32 batches).
+
     Returns
     -------
-    X : ndarray of shape (n_patterns, n_neurons), float64
+    X : ndarray of shape (n_patterns, n_neurons), float
         A new array.
     was_1d : bool
         Whether the input was a single 1-D pattern.
@@ -154,7 +158,10 @@ def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True
             f"{what} has length {X.shape[1]} but the network has num_neurons={n_neurons}; "
             f"expected shape ({n_neurons},) or (n, {n_neurons}), got {arr.shape}.{fix}"
         )
-    X = X.astype(np.float64, copy=False)
+    if dtype is not None or not np.issubdtype(X.dtype, np.floating):
+        X = X.astype(np.float64 if dtype is None else dtype, copy=False)
+    if bipolar and (np.abs(X) == 1.0).all():
+        return X, was_1d  # the common case: one pass, and +1/-1 is finite
     finite = np.isfinite(X)
     if not finite.all():
         bad = np.argwhere(~finite)[0]

@@ -321,7 +321,8 @@ class HopfieldNetwork(Network):
         """
         rep = self._require_weights("recall")
         binary = self.activation == "sign"
-        X, was_1d = as_pattern_matrix(probes, what=what, n_neurons=self.num_neurons, bipolar=binary)
+        X, was_1d = as_pattern_matrix(probes, what=what, n_neurons=self.num_neurons, bipolar=binary,
+                                      dtype=None)
         max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
         compiled = check_bool(compiled, "compiled", "recall")
         rep = self._recall_weights()
@@ -329,7 +330,7 @@ class HopfieldNetwork(Network):
         bar = ProgressLine(X.shape[0], f"recall ({mode})") if progress else None
         common = dict(want_energy=return_info, progress=bar)
         if binary:
-            S0 = X.astype(rep.dtype)
+            S0 = X.astype(rep.dtype, copy=False)  # X is already a private copy
             thr = rep.dtype.type(self.bias / rep.scale)
             if self.asyn:
                 if compiled:
@@ -340,10 +341,10 @@ class HopfieldNetwork(Network):
             else:
                 fn = dynamics.sync_recall_compiled if compiled else dynamics.sync_recall_numpy
                 out = fn(rep, S0, thr, max_iter, **common)
-            states = out.states.astype(np.float32)
+            states = out.states.astype(np.float32, copy=False)
             path = ("compiled" if compiled else "numpy") + (", low-rank" if rep.kind == "lowrank" else ", dense")
         else:
-            out = dynamics.continuous_recall(rep, X, self.bias, self.temperature, self.activation,
+            out = dynamics.continuous_recall(rep, X.astype(np.float64, copy=False), self.bias, self.temperature, self.activation,
                                              max_iter, self.tol, self.asyn, self.rng, **common)
             states = out.states
             path = "numpy, " + self.activation
