@@ -1,0 +1,567 @@
+"""Figures for Hopfield memories: patterns, recall grids, weights, energy and overlaps.
+
+This is the only hebbmem module that imports matplotlib; ``import hebbmem``
+does not import it. Import this module explicitly::
+
+    from hebbmem import plotting
+    plotting.plot_recall(stored, noisy, recalled)
+
+Every function draws into the Axes ``ax`` (or the Figure ``fig`` for grids)
+you pass, or creates one when it is None, and returns it, so figures can be
+combined and restyled with ordinary matplotlib calls. Nothing is shown or
+saved: call ``plt.show()`` or ``fig.savefig(...)`` yourself. The functions
+work with any backend, including the headless ``"Agg"``. No input is
+modified.
+
+* :func:`plot_pattern`: one +1/-1 pattern as an image (+1 white, -1 black).
+* :func:`plot_recall`: the stored / corrupted / recalled grid of the seed
+  tutorials, with the recall accuracy in the titles.
+* :func:`plot_weights`: a weight matrix on a diverging colour scale centred on 0.
+* :func:`plot_energy`: the energy of each probe during recall.
+* :func:`plot_overlaps`: the overlap with every stored pattern during recall.
+"""
+
+import numbers
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from ._validation import as_pattern_matrix
+from .datasets import pattern_to_image
+from .networks import Network
+from .result import RecallResult
+
+__all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps"]
+
+_MAX_DEFAULT_LEGEND = 10  # automatic legends only for this many lines or fewer
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _new_axes(ax):
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _as_image(pattern, shape, what):
+    """A 2-D image from a flat pattern (reshaped) or an image (returned as a copy)."""
+    arr = np.asarray(pattern)
+    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(f"{what} must be a numeric array of +1/-1 values; got dtype {arr.dtype}.")
+    if arr.ndim == 2 and shape is None:
+        return np.array(arr, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{what} must be one flat pattern of shape (N,) (or an image of shape (h, w)); got "
+            f"shape {arr.shape}. To draw several patterns, call plot_pattern once per row "
+            f"(e.g. plot_pattern(patterns[0])) or use plot_recall."
+        )
+    return pattern_to_image(arr.astype(float), shape)
+
+
+def _accuracy_text(equal, n):
+    """Percentage rounded DOWN to 0.1 %, so "100.0 %" only ever means a perfect match."""
+    tenths = (int(equal) * 1000) // int(n)
+    return f"{tenths // 10}.{tenths % 10} %"
+
+
+def _label_left(ax, label):
+    """Show ``label`` as the y label of an image Axes whose frame and ticks are hidden."""
+    ax.set_axis_on()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_ylabel(label)
+
+
+def _check_labels(labels, n, what):
+    if isinstance(labels, str) or not hasattr(labels, "__len__"):
+        raise TypeError(
+            f"{what} must be a list of {n} strings, one per line; got {labels!r}. "
+            f"For example {what}=[f'pattern {{k}}' for k in range({n})]."
+        )
+    labels = [str(lab) for lab in labels]
+    if len(labels) != n:
+        raise ValueError(f"{what} has {len(labels)} entries but there are {n} lines; give one label per line.")
+    return labels
+
+
+# ------------------------------------------------------------------ patterns
+
+
+def plot_pattern(pattern, shape=None, ax=None, title=None, *, cmap="gray"):
+    """Draw one +1/-1 pattern as a grey image: +1 white, -1 black.
+
+    The colour scale is fixed to [-1, 1], so a uniform pattern is drawn in
+    its true colour instead of being rescaled, and graded states in (-1, 1)
+    appear as shades of grey.
+
+    Parameters
+    ----------
+    pattern : array-like of shape (N,), or an image of shape (h, w)
+        A flat pattern is reshaped with
+        :func:`hebbmem.datasets.pattern_to_image`. Not modified.
+    shape : tuple of (int, int), optional
+        Image shape ``(h, w)`` with ``h * w == N``. Default: square.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw. A new figure is created when None.
+    title : str, optional
+        Axes title.
+    cmap : str or Colormap, default='gray'
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        With one image (``ax.images[0]``) and the axis turned off.
+
+    Raises
+    ------
+    ValueError
+        If N is not a perfect square and ``shape`` is None, if ``h * w != N``,
+        or if ``pattern`` has more than two dimensions.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, numpy as np
+    >>> from hebbmem.plotting import plot_pattern
+    >>> checkerboard = np.array([1, -1, -1, 1])
+    >>> ax = plot_pattern(checkerboard, title="2 x 2")
+    >>> ax.images[0].get_array().tolist()
+    [[1.0, -1.0], [-1.0, 1.0]]
+    >>> plt.close(ax.figure)
+    """
+    img = _as_image(pattern, shape, "pattern")
+    ax = _new_axes(ax)
+    ax.imshow(img, cmap=cmap, vmin=-1.0, vmax=1.0, interpolation="nearest")
+    ax.set_axis_off()
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
+                titles=("Stored", "Corrupted", "Recalled"), row_labels=None):
+    """Draw the stored / corrupted / recalled grid, one row per pattern.
+
+    This is the figure of both seed tutorials. Each corrupted and recalled
+    panel shows in its title how many bits match the stored pattern of its
+    row, e.g. ``"Corrupted (70.0 %)"`` and ``"Recalled (99.9 %)"`` (see
+    :func:`hebbmem.analysis.recall_accuracy`). Percentages are rounded down,
+    so 100.0 % means a perfect recall.
+
+    Parameters
+    ----------
+    stored : array-like of shape (n, N) or (N,), or list of 1-D arrays
+        The stored patterns. Not modified.
+    corrupted : array-like of shape (n, N) or (N,), or list of 1-D arrays
+        The probes given to the network, one per stored pattern.
+    recalled : array-like of shape (n, N) or (N,), or list of 1-D arrays
+        What the network recalled from each probe, e.g.
+        ``trainer.predict_batch(corrupted)``.
+    shape : tuple of (int, int), optional
+        Image shape ``(h, w)`` with ``h * w == N``. Default: square.
+    fig : matplotlib.figure.Figure, optional
+        An empty figure to draw into. A new one is created when None.
+    titles : tuple of 3 str, default=("Stored", "Corrupted", "Recalled")
+        Column titles; the accuracies are appended to the last two.
+    row_labels : list of n str, optional
+        Shown to the left of each row, e.g. ``["camera", "astronaut", ...]``.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        With ``3 n`` Axes in row-major order: ``fig.axes[3 * i + j]`` is
+        row ``i``, column ``j``.
+
+    Raises
+    ------
+    ValueError
+        If the three inputs have different numbers of patterns or pattern
+        lengths, or ``titles`` / ``row_labels`` have the wrong length.
+
+    See Also
+    --------
+    plot_pattern : one panel of this grid.
+    hebbmem.analysis.recall_accuracy : the numbers in the titles.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, numpy as np
+    >>> from hebbmem.plotting import plot_recall
+    >>> stored = np.array([[1, 1, -1, -1], [1, -1, 1, -1]])
+    >>> noisy = stored * np.array([1, 1, 1, -1])      # last bit flipped
+    >>> fig = plot_recall(stored, noisy, stored)
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['Stored', 'Corrupted (75.0 %)', 'Recalled (100.0 %)']
+    >>> plt.close(fig)
+    """
+    names = ("stored", "corrupted", "recalled")
+    mats = []
+    for name, data in zip(names, (stored, corrupted, recalled)):
+        mats.append(as_pattern_matrix(data, what=name, bipolar=False)[0])
+    counts = [m.shape[0] for m in mats]
+    if len(set(counts)) > 1:
+        raise ValueError(
+            "plot_recall needs one corrupted and one recalled pattern per stored pattern; got "
+            f"{counts[0]} stored, {counts[1]} corrupted and {counts[2]} recalled. Pass lists of "
+            "the same length (row i of each is drawn in row i of the grid)."
+        )
+    lengths = [m.shape[1] for m in mats]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            "plot_recall: stored, corrupted and recalled patterns must have the same length N; got "
+            f"N={lengths[0]}, {lengths[1]} and {lengths[2]}. Flatten them the same way "
+            "(x.reshape(len(x), -1))."
+        )
+    if isinstance(titles, str) or len(titles) != 3:
+        raise ValueError(
+            f"titles must be 3 strings, one per column (stored, corrupted, recalled); got {titles!r}."
+        )
+    n, N = counts[0], lengths[0]
+    if row_labels is not None:
+        row_labels = _check_labels(row_labels, n, "row_labels")
+    # Check the shape once, before drawing anything.
+    images = [pattern_to_image(m, shape) for m in mats]
+    S, C, R = mats
+
+    if fig is None:
+        fig = plt.figure(figsize=(7.0, 2.3 * n + 0.2), layout="constrained")
+    axes = fig.subplots(n, 3, squeeze=False)
+    for i in range(n):
+        acc_c = _accuracy_text(np.count_nonzero(C[i] == S[i]), N)
+        acc_r = _accuracy_text(np.count_nonzero(R[i] == S[i]), N)
+        panel_titles = (titles[0], f"{titles[1]} ({acc_c})", f"{titles[2]} ({acc_r})")
+        for j in range(3):
+            plot_pattern(images[j][i], ax=axes[i, j], title=panel_titles[j])
+        if row_labels is not None:
+            _label_left(axes[i, 0], row_labels[i])
+    return fig
+
+
+# ------------------------------------------------------------------- weights
+
+
+def plot_weights(W, ax=None, title=None, cmap="RdBu_r", colorbar=True):
+    """Draw a weight matrix as a heatmap on a diverging scale centred on 0.
+
+    The colour limits are symmetric, ``[-max|W|, +max|W|]``, so 0 is always
+    the middle (white) colour of the diverging map: with the default
+    ``"RdBu_r"``, excitatory weights are red and inhibitory ones blue. A
+    Hebbian and an anti-Hebbian matrix drawn side by side are then exact
+    colour negatives of each other.
+
+    Parameters
+    ----------
+    W : array-like of shape (N, N), or a trained network
+        The weights, e.g. ``model.W``. A network is replaced by its ``W``.
+        Not modified.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw. A new figure is created when None.
+    title : str, optional
+    cmap : str or Colormap, default='RdBu_r'
+        Use a diverging colormap, so that the sign of each weight shows.
+    colorbar : bool, default=True
+        Add a colour bar next to the Axes.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        ``ax.images[0]`` is the heatmap. Row ``i`` (y axis) holds the weights
+        ``W[i, j]`` of the inputs to neuron ``i``.
+
+    Raises
+    ------
+    ValueError
+        If ``W`` is not 2-D, is empty, or contains NaN or inf.
+    TypeError
+        If ``W`` is not numeric.
+
+    Notes
+    -----
+    Large matrices are drawn as they are: ``model.W`` of a 128 x 128 picture
+    network has 16384 x 16384 entries (1 GiB); plot a block such as
+    ``model.W[:1024, :1024]`` instead.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, numpy as np, hebbmem as hm
+    >>> from hebbmem.plotting import plot_weights
+    >>> W = hm.Hebbian().weights([[1, 1, -1, -1], [1, -1, 1, -1]])
+    >>> ax = plot_weights(W, title="Hebbian")
+    >>> ax.images[0].get_clim()
+    (-1.0, 1.0)
+    >>> plt.close(ax.figure)
+    """
+    if isinstance(W, Network):
+        W = W.W
+    try:
+        arr = np.array(W, dtype=float, copy=True)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"W must be a numeric 2-D array such as model.W; got {type(W).__name__}."
+        ) from None
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(
+            f"W must be a non-empty 2-D weight matrix of shape (N, N), e.g. model.W; got shape "
+            f"{arr.shape}." + (" To draw a pattern, use plot_pattern." if arr.ndim == 1 else "")
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError("W contains NaN or inf; every weight must be finite to be drawn.")
+    vmax = float(np.abs(arr).max())
+    if vmax == 0.0:
+        vmax = 1.0  # all-zero weights: any symmetric scale shows them as 0
+    ax = _new_axes(ax)
+    im = ax.imshow(arr, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="nearest")
+    ax.set_xlabel("neuron j")
+    ax.set_ylabel("neuron i")
+    if title is not None:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, label="weight $W_{ij}$")
+    return ax
+
+
+# -------------------------------------------------------------------- energy
+
+
+def _probe_indices(probes, n):
+    if probes is None:
+        return list(range(n))
+    if isinstance(probes, numbers.Integral) and not isinstance(probes, bool):
+        probes = [probes]
+    try:
+        idx = [int(k) for k in probes if isinstance(k, numbers.Integral) and not isinstance(k, bool)]
+        ok = len(idx) == len(probes)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise TypeError(
+            f"probes must be an int or a list of ints (probe indices); got {probes!r}. "
+            f"For example probes=[0, 2]."
+        )
+    bad = [k for k in idx if not 0 <= k < n]
+    if bad:
+        raise ValueError(f"probes {bad} are out of range: the result has {n} probe(s), indices 0 to {n - 1}.")
+    return idx
+
+
+def _line_labels(label, n_lines, default, what):
+    """One label per line: explicit list, prefix string, or default names (None = unlabelled)."""
+    if label is None:
+        return default
+    if isinstance(label, str):
+        if n_lines == 1:
+            return [label]
+        return [f"{label} ({d})" if d else label for d in (default or [""] * n_lines)]
+    return _check_labels(label, n_lines, what)
+
+
+def _legend_if_labelled(ax, explicit, n_lines):
+    if explicit or 1 < n_lines <= _MAX_DEFAULT_LEGEND:
+        handles, _ = ax.get_legend_handles_labels()
+        if handles:
+            ax.legend()
+
+
+def plot_energy(result, ax=None, probes=None, label=None, *, xlabel=None):
+    """Draw the energy of each probe against the iteration (sync) or sweep (async).
+
+    Asynchronous dynamics never raise the energy, so their curves only go
+    down; synchronous curves usually do too, but may flatten into a 2-cycle.
+
+    Parameters
+    ----------
+    result : RecallResult, or array-like of shape (T + 1,)
+        From ``trainer.predict(..., return_info=True)``,
+        ``trainer.predict_batch(..., return_info=True)`` or
+        ``model.recall(..., return_info=True)``; each probe ``k`` is drawn
+        with ``result.energy_trace(k)``. A plain 1-D array of energies is
+        drawn as one line.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw. A new figure is created when None. Draw twice into the
+        same Axes to compare, e.g., sync with async recall.
+    probes : int or list of int, optional
+        Which probes of ``result`` to draw. Default: all of them.
+    label : str or list of str, optional
+        Legend labels: a list gives one label per line; a string labels a
+        single line, or prefixes the default ``"probe k"`` names. By default
+        a result's lines are named ``"probe k"`` and an array is unlabelled.
+        The legend is drawn when labels were given, or for 2 to 10 probes.
+    xlabel : str, optional
+        Default: ``"iteration"`` for synchronous results and plain arrays,
+        ``"sweep"`` for asynchronous results.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        With one ``Line2D`` per probe (``ax.lines``), whose y data is the
+        energy trace and x data 0, 1, ..., ``n_iter[k]``.
+
+    Raises
+    ------
+    ValueError
+        If the result has no energies, if an array has the wrong shape (a
+        recalled *state* instead of energies), or if a probe index is out of
+        range.
+    TypeError
+        If ``result`` is neither a RecallResult nor numeric.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, numpy as np, hebbmem as hm
+    >>> from hebbmem.plotting import plot_energy
+    >>> X = np.array([[1, 1, 1, 1, -1, -1, -1, -1], [1, -1, 1, -1, 1, -1, 1, -1]])
+    >>> trainer = hm.HebbianTrainer(hm.HopfieldNetwork(8)).train(X)
+    >>> probes = X * np.array([-1, -1, 1, 1, 1, 1, 1, 1])     # 2 bits flipped
+    >>> result = trainer.predict_batch(probes, return_info=True)
+    >>> ax = plot_energy(result)
+    >>> len(ax.lines), ax.get_xlabel(), ax.get_ylabel()
+    (2, 'iteration', 'energy')
+    >>> plt.close(ax.figure)
+    """
+    explicit = label is not None
+    if isinstance(result, RecallResult):
+        if result.energy is None:
+            raise ValueError(
+                "This RecallResult has no energies: they are recorded only when recalling with "
+                "return_info=True, e.g. result = trainer.predict_batch(noisy, return_info=True)."
+            )
+        idx = _probe_indices(probes, len(result))
+        traces = [result.energy_trace(k) for k in idx]
+        default = [f"probe {k}" for k in idx]
+        x_default = "sweep" if result.mode == "async" else "iteration"
+    else:
+        if probes is not None:
+            raise ValueError("probes selects probes of a RecallResult; it cannot be used with an array of energies.")
+        try:
+            trace = np.array(result, dtype=float, copy=True)
+        except (TypeError, ValueError):
+            raise TypeError(
+                "plot_energy needs a RecallResult (recall with return_info=True) or a 1-D array of "
+                f"energies; got {type(result).__name__}."
+            ) from None
+        fix = (" It looks like recalled states, not energies: recall with return_info=True and pass "
+               "the result, e.g. plot_energy(trainer.predict_batch(noisy, return_info=True)).")
+        if trace.ndim != 1 or trace.size == 0:
+            raise ValueError(
+                f"plot_energy needs a RecallResult or a 1-D array of energies (one per iteration); "
+                f"got an array of shape {trace.shape}." + (fix if trace.ndim == 2 else "")
+            )
+        if trace.size >= 16 and np.isin(trace, (-1.0, 1.0)).all():
+            raise ValueError(
+                f"plot_energy got a 1-D array of {trace.size} values that are all -1 or +1." + fix
+            )
+        traces = [trace]
+        default = None
+        x_default = "iteration"
+
+    labels = _line_labels(label, len(traces), default, "label")
+    ax = _new_axes(ax)
+    for k, trace in enumerate(traces):
+        kw = {} if labels is None else {"label": labels[k]}
+        ax.plot(np.arange(trace.size), trace, marker="o", markersize=3, **kw)
+    ax.set_xlabel(x_default if xlabel is None else xlabel)
+    ax.set_ylabel("energy")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _legend_if_labelled(ax, explicit, len(traces))
+    return ax
+
+
+# ------------------------------------------------------------------ overlaps
+
+
+def plot_overlaps(overlaps, ax=None, labels=None, *, xlabel="iteration"):
+    """Draw the overlap with every stored pattern against the iteration.
+
+    One line per stored pattern, from the array of
+    :func:`hebbmem.analysis.overlap_trajectory`. A probe that is recalled
+    correctly ends with one line at +1 (or at -1 for the reversed pattern)
+    and the others near 0; a spurious mixture state ends with several lines
+    at intermediate values.
+
+    Parameters
+    ----------
+    overlaps : array-like of shape (T + 1, P), or (T + 1,) for one pattern
+        ``overlaps[t, mu]`` is the overlap of the state after ``t`` updates
+        with pattern ``mu``. Not modified.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw. A new figure is created when None.
+    labels : list of P str, optional
+        Line labels, e.g. ``["digit 0", "digit 1", "digit 2"]``. Default:
+        ``"pattern 0"``, ``"pattern 1"``, ... The legend is drawn when
+        labels are given, or for up to 10 patterns.
+    xlabel : str, default='iteration'
+        Use ``"sweep"`` for an asynchronous network.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        ``ax.lines[:P]`` are the overlap lines (y data = the columns of
+        ``overlaps``); the dashed line at 0 comes after them. The y range is
+        [-1.05, 1.05].
+
+    Raises
+    ------
+    ValueError
+        If ``overlaps`` is not 1-D or 2-D, is empty, contains NaN, or looks
+        like a trajectory of states rather than overlaps.
+
+    See Also
+    --------
+    hebbmem.analysis.overlap_trajectory : computes ``overlaps``.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, numpy as np
+    >>> from hebbmem.plotting import plot_overlaps
+    >>> m = np.array([[0.5, 0.0], [0.75, 0.25], [1.0, 0.0]])
+    >>> ax = plot_overlaps(m, labels=["digit 0", "digit 1"])
+    >>> [line.get_label() for line in ax.lines[:2]]
+    ['digit 0', 'digit 1']
+    >>> plt.close(ax.figure)
+    """
+    try:
+        m = np.array(overlaps, dtype=float, copy=True)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "overlaps must be a numeric array of shape (T + 1, P), e.g. from "
+            f"hebbmem.analysis.overlap_trajectory; got {type(overlaps).__name__}."
+        ) from None
+    if m.ndim == 1:
+        m = m[:, None]
+    if m.ndim != 2 or m.size == 0:
+        raise ValueError(
+            "overlaps must have shape (T + 1, P): one row per iteration, one column per stored "
+            f"pattern (from hebbmem.analysis.overlap_trajectory); got shape {np.shape(overlaps)}."
+        )
+    if not np.isfinite(m).all():
+        raise ValueError("overlaps contains NaN or inf; expected finite values between -1 and 1.")
+    if m.shape[1] > 20 and np.isin(m, (-1.0, 1.0)).all():
+        raise ValueError(
+            f"overlaps has {m.shape[1]} columns of +1/-1 values: it looks like a trajectory of states, "
+            "not overlaps. Compute the overlaps first: "
+            "hebbmem.analysis.overlap_trajectory(model, probe, patterns)."
+        )
+    P = m.shape[1]
+    explicit = labels is not None
+    names = _check_labels(labels, P, "labels") if explicit else [f"pattern {k}" for k in range(P)]
+    ax = _new_axes(ax)
+    t = np.arange(m.shape[0])
+    for k in range(P):
+        ax.plot(t, m[:, k], marker="o", markersize=3, label=names[k])
+    ax.axhline(0.0, color="0.5", linestyle="--", linewidth=0.8, zorder=0)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("overlap $m$")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _legend_if_labelled(ax, explicit, P)
+    return ax
