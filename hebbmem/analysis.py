@@ -261,10 +261,10 @@ def _check_model(model, func):
             f"{func} needs a trained hebbmem.HopfieldNetwork as its model; got "
             f"{type(model).__name__}.{hint}"
         )
-    model._require_weights(f"compute a {func}")
+    model._require_weights(f"compute the {func}")
 
 
-def trajectory(model, probe, max_iter=None, *, compiled=True):
+def trajectory(model, probe, max_iter=None, *, compiled=True, _stacklevel=2):
     """The states visited while the network recalls ONE probe.
 
     Row 0 is the probe; row ``t`` is the state after ``t`` synchronous
@@ -388,7 +388,7 @@ def trajectory(model, probe, max_iter=None, *, compiled=True):
             f"The trajectory {reason}. Raise max_iter, or use asyn=True (asynchronous updates "
             f"always converge with symmetric weights).",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=_stacklevel,
         )
     return np.stack(rows)
 
@@ -457,4 +457,4 @@ def overlap_trajectory(model, probe, patterns, max_iter=None, *, compiled=True):
             f"num_neurons={model.num_neurons}; got patterns of shape {_shape(patterns)}. Pass "
             f"the stored patterns, e.g. trainer.patterns_."
         )
-    return overlap(trajectory(model, probe, max_iter, compiled=compiled), patterns)
+    return overlap(trajectory(model, probe, max_iter, compiled=compiled, _stacklevel=3), patterns)

@@ -219,7 +219,7 @@ def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
             f"N={lengths[0]}, {lengths[1]} and {lengths[2]}. Flatten them the same way "
             "(x.reshape(len(x), -1))."
         )
-    if isinstance(titles, str) or len(titles) != 3:
+    if isinstance(titles, str) or not hasattr(titles, "__len__") or len(titles) != 3:
         raise ValueError(
             f"titles must be 3 strings, one per column (stored, corrupted, recalled); got {titles!r}."
         )
@@ -301,6 +301,11 @@ def plot_weights(W, ax=None, title=None, cmap="RdBu_r", colorbar=True):
     """
     if isinstance(W, Network):
         W = W.W
+    elif isinstance(getattr(W, "model", None), Network):
+        raise TypeError(
+            "plot_weights needs a weight matrix or a network; got a trainer. Pass its network's "
+            "weights, plot_weights(trainer.model.W)."
+        )
     try:
         arr = np.array(W, dtype=float, copy=True)
     except (TypeError, ValueError):
