@@ -22,9 +22,9 @@ Conventions (all fields and thresholds in raw weight units, see
   state of two updates ago (a 2-cycle).
 * **Asynchronous** (``asyn=True``): neurons update one at a time, each sweep
   in a fresh random order. A probe stops after a sweep in which no neuron
-  flipped. Each sweep draws one row of raw 64-bit numbers per still-active
-  probe, ``rng.bit_generator.random_raw((n_active, N))``, and turns each row
-  into an order with :func:`random_order`.
+  flipped. Each sweep draws one raw 64-bit key per still-active probe,
+  ``rng.bit_generator.random_raw(n_active)``, and turns each key into an
+  order with :func:`random_order`.
 * Energy ``E = -1/2 s^T W s + thr * sum(s)``, recorded before the first
   update and after every update or sweep.
 """
@@ -32,6 +32,7 @@ Conventions (all fields and thresholds in raw weight units, see
 import numpy as np
 
 __all__ = [
+    "order_keys",
     "random_order",
     "energies",
     "sync_recall_numpy",
@@ -44,16 +45,38 @@ __all__ = [
 RUNNING, CONVERGED, CYCLED = 0, 1, 2
 
 
-def random_order(raw_row):
-    """Turn N raw 64-bit draws into a permutation of ``range(N)`` (Fisher-Yates).
+_GOLDEN = 0x9E3779B97F4A7C15  # SplitMix64 constants (Steele, Lea and Flood, 2014)
+_MIX1 = 0xBF58476D1CE4E5B9
+_MIX2 = 0x94D049BB133111EB
 
-    Walking from the last position down, position ``i`` swaps with a uniform
-    ``j`` in ``0..i``, taken as the top 32 bits of ``raw_row[i]`` times
-    ``(i + 1)``, divided by 2**32.
+
+def order_keys(rng, n_active):
+    """One raw 64-bit key per active probe for the next asynchronous sweep."""
+    return rng.bit_generator.random_raw(n_active)
+
+
+def splitmix64(key, n):
+    """Outputs 1..n of the SplitMix64 generator started at ``key`` (uint64, wrapping)."""
+    z = np.uint64(key) + np.arange(1, n + 1, dtype=np.uint64) * np.uint64(_GOLDEN)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2)
+    return z ^ (z >> np.uint64(31))
+
+
+def random_order(key, n):
+    """The order in which an asynchronous sweep visits the ``n`` neurons.
+
+    The 64-bit ``key`` (drawn from the network's generator) is expanded into
+    ``n`` raw numbers by SplitMix64, and those drive a Fisher-Yates shuffle:
+    walking from the last position down, position ``i`` swaps with a uniform
+    ``j`` in ``0..i``, taken as the top 32 bits of ``raw[i]`` times
+    ``(i + 1)``, divided by 2**32. The compiled kernels compute the same
+    numbers on the fly, without storing them.
     """
-    order = list(range(len(raw_row)))
-    for i in range(len(order) - 1, 0, -1):
-        j = ((int(raw_row[i]) >> 32) * (i + 1)) >> 32
+    raw = splitmix64(key, n)
+    order = list(range(n))
+    for i in range(n - 1, 0, -1):
+        j = ((int(raw[i]) >> 32) * (i + 1)) >> 32
         order[i], order[j] = order[j], order[i]
     return order
 
@@ -126,19 +149,21 @@ def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=No
     return out
 
 
-def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress=None):
+def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress=None,
+                         copy=True):
     """Synchronous recall: one BLAS product per iteration, then the fused Numba pass.
 
     Same contract and results as :func:`sync_recall_numpy`. Active probes are
     compacted to the front of preallocated buffers, in their original order,
-    so each iteration multiplies only the probes still moving.
+    so each iteration multiplies only the probes still moving. With
+    ``copy=False`` the caller's private ``S0`` is used as scratch space.
     """
     from ._kernels import sync_pass
 
     out = _Outcome(S0, max_iter, want_energy)
     n_probes = S0.shape[0]
-    S = S0.copy()
-    S_prev = S0.copy()
+    S = S0.copy() if copy else S0
+    S_prev = np.empty_like(S0)  # filled by the first pass; not read before
     H = np.empty_like(S0)
     rows = np.arange(n_probes, dtype=np.int64)
     n_active = n_probes
@@ -177,10 +202,6 @@ def _finish_sync_energy(out, weights, S, thr, active, max_iter, all_states=True)
 # --------------------------------------------------------------- asynchronous
 
 
-def _draw_orders(rng, n_active, n):
-    return rng.bit_generator.random_raw(n_active * n).reshape(n_active, n)
-
-
 def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None):
     """Asynchronous recall in plain NumPy (a Python loop over neurons).
 
@@ -194,22 +215,22 @@ def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, pro
     S = S0.copy()
     n_probes, n = S.shape
     low_rank = weights.kind == "lowrank"
-    state = weights.overlaps(S) if low_rank else weights.product(S)   # M or H
-    E = energies(weights, S, thr, None if low_rank else state)
+    state = weights.overlaps(S) if low_rank else weights.fields(S)   # M or H
+    E = energies(weights, S, thr) if want_energy else np.zeros(n_probes)
     if want_energy:
         out.energy[:, 0] = E
     active = np.arange(n_probes)
     for sweep in range(1, max_sweeps + 1):
-        raw = _draw_orders(rng, active.size, n)
+        keys = order_keys(rng, active.size)
         flipped = np.zeros(active.size, dtype=bool)
         for k, b in enumerate(active):
-            for i in random_order(raw[k]):
+            for i in random_order(keys[k], n):
                 s = S[b, i]
                 if low_rank:
                     h = weights.UT[i] @ state[b] - weights.d[i] * s
                 else:
                     h = state[b, i]
-                if (s > 0 and h < thr) or (s < 0 and h > thr):
+                if (s > 0 and h < thr) or (s < 0 and h > thr):  # ties keep their state
                     E[b] += 2.0 * float(s) * (float(h) - float(thr)) - 2.0 * float(weights.selfw[i])
                     S[b, i] = -s
                     if low_rank:
@@ -231,10 +252,11 @@ def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, pro
 
 
 def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None,
-                          parallel=False):
+                          parallel=False, copy=True):
     """Asynchronous recall with one Numba call per sweep for all active probes.
 
-    Same contract and results as :func:`async_recall_numpy`.
+    Same contract and results as :func:`async_recall_numpy`. With
+    ``copy=False`` the caller's private ``S0`` is used as scratch space.
     """
     from . import _kernels
 
@@ -243,21 +265,22 @@ def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, 
     if parallel:
         kernel = _kernels.parallel_variant(kernel)
     out = _Outcome(S0, max_sweeps, want_energy)
-    S = S0.copy()
+    S = S0.copy() if copy else S0
     n_probes, n = S.shape
-    state = weights.overlaps(S) if low_rank else weights.product(S)
+    state = weights.overlaps(S) if low_rank else weights.fields(S)
     state = np.ascontiguousarray(state)
-    E = energies(weights, S, thr, None if low_rank else state)
+    # The kernels track the energy flip by flip; its start is needed only if reported.
+    E = energies(weights, S, thr) if want_energy else np.zeros(n_probes)
     if want_energy:
         out.energy[:, 0] = E
     rows = np.arange(n_probes)
     flips = np.zeros(n_probes, dtype=np.int64)
     for sweep in range(1, max_sweeps + 1):
-        raw = _draw_orders(rng, rows.size, n)
+        keys = order_keys(rng, rows.size)
         if low_rank:
-            kernel(weights.UT, weights.VT, state, S, raw, weights.d, weights.selfw, thr, E, flips)
+            kernel(weights.UT, weights.VT, state, S, keys, weights.d, weights.selfw, thr, E, flips)
         else:
-            kernel(weights.W_raw, state, S, raw, weights.selfw, thr, E, flips)
+            kernel(weights.W_raw, state, S, keys, weights.selfw, thr, E, flips)
         out.n_iter[rows] = sweep
         if want_energy:
             out.energy[rows, sweep] = E
@@ -311,9 +334,9 @@ def continuous_recall(weights, S0, bias, temperature, activation, max_iter, tol,
             new = f((h - bias) / temperature)
         else:
             new = s.copy()
-            raw = _draw_orders(rng, active.size, n)
+            keys = order_keys(rng, active.size)
             for k in range(active.size):
-                for i in random_order(raw[k]):
+                for i in random_order(keys[k], n):
                     h = scale * (_field_row(weights, new[k], i))
                     new[k, i] = f((h - bias) / temperature)
         step = np.abs(new - s).max(axis=1)

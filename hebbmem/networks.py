@@ -284,9 +284,10 @@ class HopfieldNetwork(Network):
             return rep
         if self.storage == "auto":
             # Per probe: sync costs N^2 (dense) vs 2NP (factors) per update;
-            # async costs about flips*N (dense) vs sweeps*N*P (factors).
+            # async costs about flips*N (dense) vs sweeps*N*P (factors), and
+            # measured (benchmarks/) the two cross near P = N/32 at N = 784.
             n, p = rep.n, rep.rank
-            dense_cheaper = 13 * p >= n if self.asyn else 2 * p >= n
+            dense_cheaper = 32 * p >= n if self.asyn else 2 * p >= n
             if not dense_cheaper or n * n * rep.dtype.itemsize > 2 ** 31:
                 return rep
         if self._dense_cache is None:
@@ -335,12 +336,14 @@ class HopfieldNetwork(Network):
             if self.asyn:
                 if compiled:
                     out = dynamics.async_recall_compiled(rep, S0, thr, max_iter, self.rng,
-                                                         parallel=self.parallel, **common)
+                                                         parallel=self.parallel, copy=False, **common)
                 else:
                     out = dynamics.async_recall_numpy(rep, S0, thr, max_iter, self.rng, **common)
             else:
-                fn = dynamics.sync_recall_compiled if compiled else dynamics.sync_recall_numpy
-                out = fn(rep, S0, thr, max_iter, **common)
+                if compiled:
+                    out = dynamics.sync_recall_compiled(rep, S0, thr, max_iter, copy=False, **common)
+                else:
+                    out = dynamics.sync_recall_numpy(rep, S0, thr, max_iter, **common)
             states = out.states.astype(np.float32, copy=False)
             path = ("compiled" if compiled else "numpy") + (", low-rank" if rep.kind == "lowrank" else ", dense")
         else:
@@ -362,6 +365,8 @@ class HopfieldNetwork(Network):
         return RecallResult(states, out.n_iter, converged, cycled, out.energy, mode, path, max_iter)
 
     def _warn_unsettled(self, converged, cycled, max_iter):
+        if converged.all():
+            return
         stuck = int((~converged & ~cycled).sum())
         n_cycled = int(cycled.sum())
         if stuck == 0 and n_cycled == 0:

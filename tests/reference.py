@@ -76,11 +76,24 @@ def sync_recall(W, s, theta, max_iter):
     return s, max_iter, "max_iter"
 
 
-def fisher_yates(raw_row):
-    """The documented update order: swap i with floor((raw[i] >> 32) * (i + 1) / 2**32)."""
-    order = np.arange(len(raw_row))
-    for i in range(len(raw_row) - 1, 0, -1):
-        j = ((int(raw_row[i]) >> 32) * (i + 1)) >> 32
+def splitmix64(key, count):
+    """Outputs 1..count of SplitMix64 started at ``key``, with Python integers mod 2**64."""
+    mask = (1 << 64) - 1
+    out = []
+    for k in range(1, count + 1):
+        z = (int(key) + k * 0x9E3779B97F4A7C15) & mask
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        out.append(z ^ (z >> 31))
+    return out
+
+
+def fisher_yates(key, n):
+    """The documented update order: raw = SplitMix64(key); swap i with floor((raw[i] >> 32) * (i + 1) / 2**32)."""
+    raw = splitmix64(key, n)
+    order = np.arange(n)
+    for i in range(n - 1, 0, -1):
+        j = ((raw[i] >> 32) * (i + 1)) >> 32
         order[i], order[j] = order[j], order[i]
     return order
 
@@ -88,8 +101,8 @@ def fisher_yates(raw_row):
 def async_recall(W, probes, theta, max_sweeps, seed):
     """Asynchronous recall of a batch, replaying hebbmem's documented draws.
 
-    Every sweep draws ``random_raw(n_active * N)`` from ``default_rng(seed)``,
-    one row per still-active probe in order; each field is recomputed from
+    Every sweep draws ``random_raw(n_active)`` from ``default_rng(seed)``,
+    one key per still-active probe in order; each field is recomputed from
     scratch. Returns (states, n_sweeps, converged, energies per sweep).
     """
     rng = np.random.default_rng(seed)
@@ -100,11 +113,11 @@ def async_recall(W, probes, theta, max_sweeps, seed):
     energy = [[energy_of(W, S[b], theta)] for b in range(n_probes)]
     active = list(range(n_probes))
     for sweep in range(1, max_sweeps + 1):
-        raw = rng.bit_generator.random_raw(len(active) * N).reshape(len(active), N)
+        keys = rng.bit_generator.random_raw(len(active))
         still = []
         for k, b in enumerate(active):
             flipped = False
-            for i in fisher_yates(raw[k]):
+            for i in fisher_yates(keys[k], N):
                 new = sign_update(np.dot(W[i], S[b]), S[b, i], theta)
                 if new != S[b, i]:
                     S[b, i] = new
