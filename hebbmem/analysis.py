@@ -319,7 +319,7 @@ def trajectory(model, probe, max_iter=None, *, compiled=True, _stacklevel=2):
     The trajectory is computed by stepping: ``model.recall(state,
     max_iter=1)`` is called repeatedly on the previous state. Stepping one
     sweep at a time draws the network's random numbers exactly as a single
-    full recall does (each asynchronous sweep draws N raw numbers for the one
+    full recall does (each asynchronous sweep draws one 64-bit key for the one
     active probe), so the last row equals ``model.recall(probe)`` of an
     identically seeded network, and calling ``trajectory`` advances
     ``model.rng`` just as that recall would. (Asynchronous recall updates the
