@@ -126,12 +126,13 @@ def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True
         arr = np.array(data, copy=True)
     except (TypeError, ValueError) as err:
         raise TypeError(f"{what} must be numeric array-like; could not convert it: {err}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+    kind = arr.dtype.kind  # 'f' float, 'i'/'u' integer, 'b' bool, 'c' complex, ...
+    if kind not in "fiubc":
         raise TypeError(
             f"{what} must hold numbers (for example float32 values -1 and +1); "
             f"got an array of dtype {arr.dtype}."
         )
-    if np.issubdtype(arr.dtype, np.complexfloating):
+    if kind == "c":
         raise TypeError(f"{what} must be real; got complex dtype {arr.dtype}.")
     was_1d = arr.ndim == 1
     if arr.ndim == 0 or (was_1d and not allow_1d) or arr.ndim > 2:
@@ -158,7 +159,7 @@ def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True
             f"{what} has length {X.shape[1]} but the network has num_neurons={n_neurons}; "
             f"expected shape ({n_neurons},) or (n, {n_neurons}), got {arr.shape}.{fix}"
         )
-    if dtype is not None or not np.issubdtype(X.dtype, np.floating):
+    if dtype is not None or kind != "f":
         X = X.astype(np.float64 if dtype is None else dtype, copy=False)
     if bipolar and (np.abs(X) == 1.0).all():
         return X, was_1d  # the common case: one pass, and +1/-1 is finite

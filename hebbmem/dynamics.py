@@ -44,6 +44,17 @@ __all__ = [
 
 RUNNING, CONVERGED, CYCLED = 0, 1, 2
 
+_K = None
+
+
+def _kernels():
+    """The Numba kernels, imported on first use (so ``import hebbmem`` stays light)."""
+    global _K
+    if _K is None:
+        from . import _kernels as kernels
+        _K = kernels
+    return _K
+
 
 _GOLDEN = 0x9E3779B97F4A7C15  # SplitMix64 constants (Steele, Lea and Flood, 2014)
 _MIX1 = 0xBF58476D1CE4E5B9
@@ -158,8 +169,7 @@ def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress
     so each iteration multiplies only the probes still moving. With
     ``copy=False`` the caller's private ``S0`` is used as scratch space.
     """
-    from ._kernels import sync_pass
-
+    sync_pass = _kernels().sync_pass
     out = _Outcome(S0, max_iter, want_energy)
     n_probes = S0.shape[0]
     S = S0.copy() if copy else S0
@@ -179,8 +189,10 @@ def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress
         if n_active == 0:
             break
     active = rows[:n_active]
-    out.states[active] = S[:n_active]
-    _finish_sync_energy(out, weights, out.states[active], thr, active, max_iter, all_states=False)
+    if n_active:
+        out.states[active] = S[:n_active]
+    if want_energy:
+        _finish_sync_energy(out, weights, out.states[active], thr, active, max_iter, all_states=False)
     return out
 
 
@@ -258,12 +270,11 @@ def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, 
     Same contract and results as :func:`async_recall_numpy`. With
     ``copy=False`` the caller's private ``S0`` is used as scratch space.
     """
-    from . import _kernels
-
+    K = _kernels()
     low_rank = weights.kind == "lowrank"
-    kernel = _kernels.async_sweep_lowrank if low_rank else _kernels.async_sweep_dense
+    kernel = K.async_sweep_lowrank if low_rank else K.async_sweep_dense
     if parallel:
-        kernel = _kernels.parallel_variant(kernel)
+        kernel = K.parallel_variant(kernel)
     out = _Outcome(S0, max_sweeps, want_energy)
     S = S0.copy() if copy else S0
     n_probes, n = S.shape

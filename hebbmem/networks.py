@@ -356,17 +356,16 @@ class HopfieldNetwork(Network):
         if out.energy is not None and binary:
             out.energy *= rep.scale
         converged = out.status == dynamics.CONVERGED
-        cycled = out.status == dynamics.CYCLED
-        self._warn_unsettled(converged, cycled, max_iter)
+        if not converged.all():
+            self._warn_unsettled(converged, out.status == dynamics.CYCLED, max_iter)
         if was_1d:
             states = states[0]
         if not return_info:
             return states
+        cycled = out.status == dynamics.CYCLED
         return RecallResult(states, out.n_iter, converged, cycled, out.energy, mode, path, max_iter)
 
     def _warn_unsettled(self, converged, cycled, max_iter):
-        if converged.all():
-            return
         stuck = int((~converged & ~cycled).sum())
         n_cycled = int(cycled.sum())
         if stuck == 0 and n_cycled == 0:
