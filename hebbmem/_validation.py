@@ -175,8 +175,13 @@ def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True
         if not ok.all():
             odd = np.unique(X[~ok])[:5]
             hint = ""
-            if np.isin(np.unique(X), [0.0, 1.0]).all():
+            values = np.unique(X)
+            if np.isin(values, [0.0, 1.0]).all():
                 hint = " The values look like {0, 1}: convert them with 2 * x - 1 (or hebbmem.noise.to_bipolar)."
+            elif np.isin(values, [-1.0, 0.0, 1.0]).all():
+                hint = (" The 0 entries look like masked pixels: a 'sign' network takes +1/-1 states only, "
+                        "so mask with value=-1.0 (hebbmem.noise.mask_random(..., value=-1.0)), or use "
+                        "activation='tanh', where 0 means unknown.")
             else:
                 hint = " Binarize them first, e.g. np.where(x > x.mean(), 1, -1) (or hebbmem.datasets.binarize)."
             raise ValueError(

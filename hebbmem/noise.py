@@ -326,8 +326,10 @@ def occlude(patterns, shape=None, *, box=None, fraction=None, side="bottom",
         Which part ``fraction`` hides. It is ignored when ``box`` is given.
     value : float, default=-1.0
         Value written into the hidden pixels. ``-1.0`` is "off" or
-        background in a ``±1`` image. ``0.0`` means "unknown": it pushes the
-        network in neither direction.
+        background in a ``±1`` image, and gives probes that every network
+        accepts. ``0.0`` means "unknown" (it pushes the network in neither
+        direction) but only graded networks (``activation='tanh'``) accept
+        it: ``'sign'`` networks take +1/-1 states only.
     rng : None, int or numpy.random.Generator, default=None
         Used only by ``side="random"``.
 
@@ -416,6 +418,10 @@ def mask_random(patterns, fraction, *, value=0.0, rng=None):
     "unknown". A ``0`` entry adds nothing to the other neurons' input, so
     the network has to fill the gaps from what it stored. The positions are
     distinct and chosen independently for each pattern.
+
+    ``0.0`` entries suit graded networks (``activation='tanh'``); a
+    ``'sign'`` network takes +1/-1 states only, so for it pass
+    ``value=-1.0`` (or flip the bits instead, with :func:`flip_fraction`).
 
     Parameters
     ----------

@@ -401,7 +401,8 @@ def plot_energy(result, ax=None, probes=None, label=None, *, xlabel=None):
         The legend is drawn when labels were given, or for 2 to 10 probes.
     xlabel : str, optional
         Default: ``"iteration"`` for synchronous results and plain arrays,
-        ``"sweep"`` for asynchronous results.
+        ``"sweep"`` for asynchronous results; an x label the Axes already
+        has is kept unless ``xlabel`` is given.
 
     Returns
     -------
@@ -473,7 +474,8 @@ def plot_energy(result, ax=None, probes=None, label=None, *, xlabel=None):
     for k, trace in enumerate(traces):
         kw = {} if labels is None else {"label": labels[k]}
         ax.plot(np.arange(trace.size), trace, marker="o", markersize=3, **kw)
-    ax.set_xlabel(x_default if xlabel is None else xlabel)
+    if xlabel is not None or not ax.get_xlabel():  # keep the label of an Axes drawn into before
+        ax.set_xlabel(x_default if xlabel is None else xlabel)
     ax.set_ylabel("energy")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _legend_if_labelled(ax, explicit, len(traces))

@@ -161,6 +161,15 @@ def test_zero_one_patterns_suggest_2x_minus_1(trainer, X, zero_one):
         hm.Hebbian().weights(zero_one(X))
 
 
+def test_masked_probes_suggest_value_minus_one(trainer, X):
+    from hebbmem.noise import mask_random
+    probe = mask_random(X[0], 0.25, rng=0)   # default value=0.0: "unknown"
+    with pytest.raises(ValueError, match=r"must be bipolar.*masked pixels.*value=-1\.0"):
+        trainer.predict(probe)
+    recalled = trainer.predict(mask_random(X[0], 0.25, value=-1.0, rng=0))
+    assert recalled.shape == X[0].shape
+
+
 def test_graded_values_suggest_binarizing(trainer, X):
     with pytest.raises(ValueError, match=r"must be bipolar.*\[-0\.5, 0\.5\].*np\.where\(x > x\.mean\(\), 1, -1\)"):
         trainer.train(0.5 * X)

@@ -512,3 +512,13 @@ def test_no_plot_modifies_its_inputs(trainer):
     ax = plotting.plot_pattern(X2[0])
     X2[0] *= -1
     assert_array_equal(image(ax), X[0].reshape(8, 8))
+
+
+def test_plot_energy_keeps_an_existing_xlabel(trainer):
+    fig, ax = plt.subplots()
+    ax.set_xlabel("update (sync) / sweep (async)")
+    plotting.plot_energy(np.array([0.0, -3.0, -4.0]), ax=ax)
+    assert ax.get_xlabel() == "update (sync) / sweep (async)"
+    plotting.plot_energy(np.array([0.0, -1.0]), ax=ax, xlabel="sweep")
+    assert ax.get_xlabel() == "sweep"
+    assert len(ax.lines) == 2
