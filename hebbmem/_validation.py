@@ -81,8 +81,9 @@ def check_choice(value, name, owner, choices):
     return value
 
 
-def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True, dtype=np.float64):
-    """Convert a pattern, a list of patterns or a 2-D array to a fresh 2-D copy.
+def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True, dtype=np.float64,
+                      copy=True):
+    """Convert a pattern, a list of patterns or a 2-D array to a 2-D array (a fresh copy by default).
 
     Parameters
     ----------
@@ -100,11 +101,14 @@ def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True
     dtype : dtype or None
         Float dtype of the result; None keeps a float input's own dtype
         (avoiding a conversion pass on large float32 batches).
+    copy : bool
+        False may return the caller's own array (or a view of it) when no
+        conversion is needed; the caller must then only read it.
 
     Returns
     -------
     X : ndarray of shape (n_patterns, n_neurons), float
-        A new array.
+        A new array, or with ``copy=False`` possibly the input itself.
     was_1d : bool
         Whether the input was a single 1-D pattern.
     """
@@ -123,7 +127,7 @@ def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True
                     f"got shapes {shown}. Resize or crop them to a common size first."
                 )
     try:
-        arr = np.array(data, copy=True)
+        arr = np.array(data, copy=True) if copy else np.asarray(data)
     except (TypeError, ValueError) as err:
         raise TypeError(f"{what} must be numeric array-like; could not convert it: {err}") from None
     kind = arr.dtype.kind  # 'f' float, 'i'/'u' integer, 'b' bool, 'c' complex, ...

@@ -100,6 +100,33 @@ def energies(weights, S, thr, H=None):
     return -0.5 * np.einsum("ij,ij->i", S, h, dtype=np.float64) + float(thr) * S.sum(axis=1, dtype=np.float64)
 
 
+class Workspace:
+    """Scratch buffers a network keeps between recalls.
+
+    A large fresh array costs a page fault per 4 KiB page the first time it
+    is written (about 2 us each on small VMs), and the allocator often hands
+    the memory back to the OS between calls. Reusing the buffers avoids that.
+    A buffer is *taken* for the duration of a recall, so two threads
+    recalling with the same network never share one.
+    """
+
+    LIMIT = 64 * 2 ** 20  # blocks larger than this are not kept
+
+    def __init__(self):
+        self._blocks = {}
+
+    def take(self, count, n_rows, n, dtype):
+        """An array of shape (count, >= n_rows, n): ``count`` scratch matrices."""
+        block = self._blocks.pop((count, n, np.dtype(dtype).str), None)
+        if block is None or block.shape[1] < n_rows:
+            block = np.empty((count, n_rows, n), dtype)
+        return block
+
+    def give_back(self, block):
+        if block.nbytes <= self.LIMIT:
+            self._blocks[(block.shape[0], block.shape[2], block.dtype.str)] = block
+
+
 class _Outcome:
     """Per-probe bookkeeping shared by all drivers."""
 
@@ -161,20 +188,21 @@ def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=No
 
 
 def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress=None,
-                         copy=True):
+                         workspace=None):
     """Synchronous recall: one BLAS product per iteration, then the fused Numba pass.
 
     Same contract and results as :func:`sync_recall_numpy`. Active probes are
     compacted to the front of preallocated buffers, in their original order,
-    so each iteration multiplies only the probes still moving. With
-    ``copy=False`` the caller's private ``S0`` is used as scratch space.
+    so each iteration multiplies only the probes still moving. The buffers
+    come from ``workspace`` (a :class:`Workspace`) when one is given.
     """
     sync_pass = _kernels().sync_pass
     out = _Outcome(S0, max_iter, want_energy)
     n_probes = S0.shape[0]
-    S = S0.copy() if copy else S0
-    S_prev = np.empty_like(S0)  # filled by the first pass; not read before
-    H = np.empty_like(S0)
+    ws = workspace if workspace is not None else Workspace()
+    block = ws.take(3, n_probes, S0.shape[1], S0.dtype)
+    S, S_prev, H = block[0, :n_probes], block[1, :n_probes], block[2, :n_probes]
+    np.copyto(S, S0)  # S_prev is filled by the first pass and not read before
     rows = np.arange(n_probes, dtype=np.int64)
     n_active = n_probes
     for it in range(1, max_iter + 1):
@@ -193,6 +221,7 @@ def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress
         out.states[active] = S[:n_active]
     if want_energy:
         _finish_sync_energy(out, weights, out.states[active], thr, active, max_iter, all_states=False)
+    ws.give_back(block)
     return out
 
 

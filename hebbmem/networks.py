@@ -76,6 +76,7 @@ class Network:
         self.rng = np.random.default_rng(self.seed)
         self._weights = None
         self._W_view = None
+        self._workspace = dynamics.Workspace()  # recall's scratch buffers, reused between calls
         self.init_state()
 
     # ------------------------------------------------------------------ state
@@ -322,8 +323,9 @@ class HopfieldNetwork(Network):
         """
         rep = self._require_weights("recall")
         binary = self.activation == "sign"
+        # X may be the caller's own array: every driver below copies before writing.
         X, was_1d = as_pattern_matrix(probes, what=what, n_neurons=self.num_neurons, bipolar=binary,
-                                      dtype=None)
+                                      dtype=None, copy=False)
         max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
         compiled = check_bool(compiled, "compiled", "recall")
         rep = self._recall_weights()
@@ -331,17 +333,18 @@ class HopfieldNetwork(Network):
         bar = ProgressLine(X.shape[0], f"recall ({mode})") if progress else None
         common = dict(want_energy=return_info, progress=bar)
         if binary:
-            S0 = X.astype(rep.dtype, copy=False)  # X is already a private copy
+            S0 = X.astype(rep.dtype, copy=False)
             thr = rep.dtype.type(self.bias / rep.scale)
             if self.asyn:
                 if compiled:
                     out = dynamics.async_recall_compiled(rep, S0, thr, max_iter, self.rng,
-                                                         parallel=self.parallel, copy=False, **common)
+                                                         parallel=self.parallel, **common)
                 else:
                     out = dynamics.async_recall_numpy(rep, S0, thr, max_iter, self.rng, **common)
             else:
                 if compiled:
-                    out = dynamics.sync_recall_compiled(rep, S0, thr, max_iter, copy=False, **common)
+                    out = dynamics.sync_recall_compiled(rep, S0, thr, max_iter,
+                                                        workspace=self._workspace, **common)
                 else:
                     out = dynamics.sync_recall_numpy(rep, S0, thr, max_iter, **common)
             states = out.states.astype(np.float32, copy=False)

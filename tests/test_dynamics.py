@@ -236,3 +236,36 @@ def test_parallel_async_gives_the_same_result():
         model = hm.HopfieldNetwork(100, asyn=True, parallel=parallel, seed=9)
         results.append(hm.HebbianTrainer(model).train(X).predict_batch(probes, return_info=True))
     assert_same(*results)
+
+
+def test_reused_scratch_buffers_do_not_leak_between_calls():
+    # Recall keeps its scratch buffers between calls; batches of other sizes,
+    # and threads recalling with the same network at once, must not see each
+    # other's data.
+    import threading
+
+    X = random_patterns(6, 120, seed=3)
+    big = corrupt(np.repeat(X, 20, axis=0), 0.2, seed=4)
+    small = corrupt(X, 0.3, seed=5)
+    fresh = hm.HopfieldNetwork(120)
+    hm.HebbianTrainer(fresh).train(X)
+    want_big, want_small = fresh.recall(big), fresh.recall(small)
+
+    model = hm.HopfieldNetwork(120)
+    hm.HebbianTrainer(model).train(X)
+    for probes, want in [(big, want_big), (small, want_small), (big, want_big), (small[:1], want_small[:1])]:
+        assert_array_equal(model.recall(probes), want)
+
+    results = {}
+
+    def work(k):
+        results[k] = [model.recall(big if (k + r) % 2 else small) for r in range(20)]
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for k, outs in results.items():
+        for r, got in enumerate(outs):
+            assert_array_equal(got, want_big if (k + r) % 2 else want_small)
