@@ -62,7 +62,22 @@ _output_path: str | None = None
 
 
 def _maxrss_mib(who=resource.RUSAGE_SELF) -> float:
-    # Linux: ru_maxrss is in KiB
+    """Peak resident memory in MiB.
+
+    For this process: VmHWM, the high-water mark of its own address space. Not
+    ``ru_maxrss``: Linux carries the high-water mark of the address space the
+    process had *before* ``exec`` into ``ru_maxrss``, and Python's subprocess starts
+    children with vfork, so ``ru_maxrss`` would report the caller's memory when the
+    caller is the bigger process. ``ru_maxrss`` (KiB on Linux) is the fallback.
+    """
+    if who == resource.RUSAGE_SELF:
+        try:
+            with open("/proc/self/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return round(int(line.split()[1]) / 1024.0, 1)
+        except OSError:
+            pass
     return round(resource.getrusage(who).ru_maxrss / 1024.0, 1)
 
 
