@@ -892,7 +892,7 @@ def threads(ctx):
     for label, parallel in (("async, parallel=False (default)", False), ("async, parallel=True", True)):
         small = trained(X, asyn=True, seed=0, parallel=parallel)
         one = probes[0]
-        alone, after1, after2 = [], [], []
+        alone, after1, after2, after_sleep = [], [], [], []
         with blas_threads(2):
             big.predict_batch(probes)
             small.predict(one)  # warm up
@@ -910,16 +910,23 @@ def threads(ctx):
                 t = time.perf_counter()
                 small.predict(one)
                 after2.append(time.perf_counter() - t)
+                time.sleep(0.005)  # second control: no batch at all, the CPU just idles 5 ms
+                t = time.perf_counter()
+                small.predict(one)
+                after_sleep.append(time.perf_counter() - t)
         out[label] = {"alone": summarize(alone), "after 1-thread sync": summarize(after1),
                       "after 2-thread sync": summarize(after2),
                       "ratio": float(np.median(after2) / np.median(alone)),
-                      "control ratio": float(np.median(after1) / np.median(alone))}
+                      "control ratio": float(np.median(after1) / np.median(alone)),
+                      "after a 5 ms sleep": summarize(after_sleep),
+                      "sleep ratio": float(np.median(after_sleep) / np.median(alone))}
         ctx.log(f"    {label}: alone {np.median(alone) * 1e6:.0f} µs, after 1-thread "
                 f"{np.median(after1) * 1e6:.0f} µs, after 2-thread {np.median(after2) * 1e6:.0f} µs")
     r = out["async, parallel=False (default)"]
     ctx.target("thread hygiene: one-probe async after a 2-thread sync batch ÷ alone (medians)", r["ratio"],
                "<=", 2.0, "×", f"alone {r['alone']['median'] * 1e6:.0f} µs, after {r['after 2-thread sync']['median'] * 1e6:.0f} µs; "
-               f"after a 1-thread sync batch (control) {r['control ratio']:.2f}×")
+               f"after a 1-thread sync batch (control) {r['control ratio']:.2f}×; "
+               f"after a 5 ms sleep and no batch (control) {r['sleep ratio']:.2f}×")
     return {"threads": out}
 
 
