@@ -842,6 +842,17 @@ def startup(ctx):
     rs = [python_child(code) for _ in range(k)]
     out["    import scipy.linalg.cython_blas (done by Numba's first call)"] = summarize(
         [r["t"] for r in rs], note="fresh processes, numba already imported")
+    # Numba's own floor: import numba and call a trivial cached njit function (warm cache), in a
+    # fresh process that has not imported NumPy or hebbmem first.
+    with open(os.path.join(ctx.workdir, "_trivial_njit.py"), "w") as f:
+        f.write("import numba\n\n@numba.njit(cache=True)\ndef add_one(x):\n    return x + 1\n")
+    code = ("import json, sys, time; sys.path.insert(0, {d!r}); t = time.perf_counter(); "
+            "import _trivial_njit; _trivial_njit.add_one(1); "
+            "print(json.dumps({{'t': time.perf_counter() - t}}))").format(d=ctx.workdir)
+    python_child(code)  # fills the cache
+    rs = [python_child(code) for _ in range(k)]
+    out["Numba's floor: import numba + first call of a trivial cached njit function"] = summarize(
+        [r["t"] for r in rs], note="fresh processes, warm cache; no hebbmem")
     # cold compile: an empty NUMBA_CACHE_DIR, every recall kind once; then the same again warm
     colds, warms = [], []
     for _ in range(1 if ctx.quick else 2):
