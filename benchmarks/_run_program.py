@@ -10,8 +10,8 @@ neither library itself::
 The program is executed as ``__main__`` in the current directory (so its
 ``savefig`` lands there); the caller sets ``MPLBACKEND=Agg`` so that
 ``plt.show()`` returns at once. ``--replace`` applies a literal text
-substitution first (used only to work around a line that fails in canns, and
-always reported). Afterwards the program's own variables ``training_data``
+substitution first (to switch the imports from canns to hebbmem, or to work
+around a line that fails in canns; always reported). Afterwards the program's own variables ``training_data``
 and ``recalled`` give the fraction of bits recalled right per picture.
 
 The caller measures wall time and peak RSS of this process from outside

@@ -361,12 +361,15 @@ def _seed001_programs(ctx):
     runner = os.path.join(HERE, "_run_program.py")
     env = dict(os.environ, MPLBACKEND="Agg")
     results = {}
-    jobs = [("hebbmem", sys.executable, "seed001_hebbmem.py", [], 1 if ctx.quick else 3)]
+    # One copy of the seed's program; hebbmem runs it with the two import lines switched.
+    as_hebbmem = ["--replace", "from canns.models.", "from hebbmem.models.",
+                  "--replace", "from canns.trainer", "from hebbmem.trainer"]
+    jobs = [("hebbmem", sys.executable, "seed001.py", as_hebbmem, 1 if ctx.quick else 3)]
     if ctx.canns:
         jobs += [
-            ("canns (verbatim)", ctx.canns_python, "seed001_canns.py", [], 1),
+            ("canns (verbatim)", ctx.canns_python, "seed001.py", [], 1),
             # canns 1.5.0 has no init_state(); the smallest change that lets the program run:
-            ("canns (init_state line removed)", ctx.canns_python, "seed001_canns.py",
+            ("canns (init_state line removed)", ctx.canns_python, "seed001.py",
              ["--replace", "model.init_state()", "pass  # canns 1.5.0 has no init_state()"], 1),
         ]
     for name, python, program, extra, n_runs in jobs:

@@ -1,6 +1,7 @@
 # Seed tutorial 001, "how_to_train_brain_inspired_model.md", section "Complete Runnable Code",
-# copied verbatim (canns 1.5.0). Run by benchmarks/run.py in the canns virtualenv, in a fresh
-# process, with MPLBACKEND=Agg so that plt.show() returns at once.
+# copied verbatim (it imports canns). benchmarks/run.py runs it in fresh processes with
+# MPLBACKEND=Agg (so that plt.show() returns at once): as it is in the canns virtualenv, and with
+# "from canns." replaced by "from hebbmem." in hebbmem's.
 import numpy as np
 import skimage.data
 from skimage.color import rgb2gray
