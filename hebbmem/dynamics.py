@@ -293,11 +293,10 @@ def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, pro
 
 
 def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None,
-                          parallel=False, copy=True):
+                          parallel=False):
     """Asynchronous recall with one Numba call per sweep for all active probes.
 
-    Same contract and results as :func:`async_recall_numpy`. With
-    ``copy=False`` the caller's private ``S0`` is used as scratch space.
+    Same contract and results as :func:`async_recall_numpy`.
     """
     K = _kernels()
     low_rank = weights.kind == "lowrank"
@@ -305,7 +304,7 @@ def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, 
     if parallel:
         kernel = K.parallel_variant(kernel)
     out = _Outcome(S0, max_sweeps, want_energy)
-    S = S0.copy() if copy else S0
+    S = S0.copy()
     n_probes, n = S.shape
     state = weights.overlaps(S) if low_rank else weights.fields(S)
     state = np.ascontiguousarray(state)

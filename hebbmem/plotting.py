@@ -78,6 +78,14 @@ def _label_left(ax, label):
     ax.set_ylabel(label)
 
 
+def _float_copy(data, type_error):
+    """``data`` as a fresh float array, or TypeError(type_error) if it is not numeric."""
+    try:
+        return np.array(data, dtype=float, copy=True)
+    except (TypeError, ValueError):
+        raise TypeError(type_error) from None
+
+
 def _check_labels(labels, n, what):
     if isinstance(labels, str) or not hasattr(labels, "__len__"):
         raise TypeError(
@@ -306,12 +314,7 @@ def plot_weights(W, ax=None, title=None, cmap="RdBu_r", colorbar=True):
             "plot_weights needs a weight matrix or a network; got a trainer. Pass its network's "
             "weights, plot_weights(trainer.model.W)."
         )
-    try:
-        arr = np.array(W, dtype=float, copy=True)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"W must be a numeric 2-D array such as model.W; got {type(W).__name__}."
-        ) from None
+    arr = _float_copy(W, f"W must be a numeric 2-D array such as model.W; got {type(W).__name__}.")
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(
             f"W must be a non-empty 2-D weight matrix of shape (N, N), e.g. model.W; got shape "
@@ -447,13 +450,8 @@ def plot_energy(result, ax=None, probes=None, label=None, *, xlabel=None):
     else:
         if probes is not None:
             raise ValueError("probes selects probes of a RecallResult; it cannot be used with an array of energies.")
-        try:
-            trace = np.array(result, dtype=float, copy=True)
-        except (TypeError, ValueError):
-            raise TypeError(
-                "plot_energy needs a RecallResult (recall with return_info=True) or a 1-D array of "
-                f"energies; got {type(result).__name__}."
-            ) from None
+        trace = _float_copy(result, "plot_energy needs a RecallResult (recall with return_info=True) "
+                                    f"or a 1-D array of energies; got {type(result).__name__}.")
         fix = (" It looks like recalled states, not energies: recall with return_info=True and pass "
                "the result, e.g. plot_energy(trainer.predict_batch(noisy, return_info=True)).")
         if trace.ndim != 1 or trace.size == 0:
@@ -536,13 +534,8 @@ def plot_overlaps(overlaps, ax=None, labels=None, *, xlabel="iteration"):
     ['digit 0', 'digit 1']
     >>> plt.close(ax.figure)
     """
-    try:
-        m = np.array(overlaps, dtype=float, copy=True)
-    except (TypeError, ValueError):
-        raise TypeError(
-            "overlaps must be a numeric array of shape (T + 1, P), e.g. from "
-            f"hebbmem.analysis.overlap_trajectory; got {type(overlaps).__name__}."
-        ) from None
+    m = _float_copy(overlaps, "overlaps must be a numeric array of shape (T + 1, P), e.g. from "
+                              f"hebbmem.analysis.overlap_trajectory; got {type(overlaps).__name__}.")
     if m.ndim == 1:
         m = m[:, None]
     if m.ndim != 2 or m.size == 0:
