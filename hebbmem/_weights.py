@@ -156,5 +156,5 @@ class LowRankWeights:
     def as_dense(self):
         """The same weights as a :class:`DenseWeights` (built once)."""
         # U.T @ V is symmetric for every rule stored this way (V = U or V = -U).
-        symmetric = self.U is self.V or np.array_equal(self.U, self.V) or np.array_equal(self.U, -self.V)
+        symmetric = np.array_equal(self.U, self.V) or np.array_equal(self.U, -self.V)
         return DenseWeights(self.dense_raw(), self.scale, factors=self, symmetric=symmetric or None)

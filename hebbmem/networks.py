@@ -76,7 +76,6 @@ class Network:
         self.rng = np.random.default_rng(self.seed)
         self._weights = None
         self._W_view = None
-        self._workspace = dynamics.Workspace()  # recall's scratch buffers, reused between calls
         self.init_state()
 
     # ------------------------------------------------------------------ state
@@ -276,6 +275,7 @@ class HopfieldNetwork(Network):
         self.tol = check_real(tol, "tol", owner, low=0)
         self.storage = check_choice(storage, "storage", owner, _STORAGE)
         self.parallel = check_bool(parallel, "parallel", owner)
+        self._workspace = dynamics.Workspace()  # recall's scratch buffers, reused between calls
 
     # ------------------------------------------------------------ dense or not
     def _recall_weights(self):
@@ -360,13 +360,13 @@ class HopfieldNetwork(Network):
         if out.energy is not None and binary:
             out.energy *= rep.scale
         converged = out.status == dynamics.CONVERGED
+        cycled = out.status == dynamics.CYCLED
         if not converged.all():
-            self._warn_unsettled(converged, out.status == dynamics.CYCLED, max_iter)
+            self._warn_unsettled(converged, cycled, max_iter)
         if was_1d:
             states = states[0]
         if not return_info:
             return states
-        cycled = out.status == dynamics.CYCLED
         return RecallResult(states, out.n_iter, converged, cycled, out.energy, mode, path, max_iter)
 
     def _warn_unsettled(self, converged, cycled, max_iter):
