@@ -24,6 +24,8 @@ import numba
 import numpy as np
 from numba import prange
 
+from . import dynamics as _dyn  # the SplitMix64 constants are defined once, there
+
 __all__ = ["fill_order", "sync_pass", "async_sweep_dense", "async_sweep_lowrank", "parallel_variant"]
 
 _OPTIONS = {"nogil": True, "error_model": "numpy"}
@@ -41,9 +43,9 @@ def _jit(fn=None, **extra):
         return numba.njit(cache=False, **_OPTIONS, **extra)(fn)
 
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(_dyn._GOLDEN)
+_MIX1 = np.uint64(_dyn._MIX1)
+_MIX2 = np.uint64(_dyn._MIX2)
 
 
 @_jit

@@ -257,7 +257,7 @@ def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, pro
     n_probes, n = S.shape
     low_rank = weights.kind == "lowrank"
     state = weights.overlaps(S) if low_rank else weights.fields(S)   # M or H
-    E = energies(weights, S, thr) if want_energy else np.zeros(n_probes)
+    E = energies(weights, S, thr, None if low_rank else state) if want_energy else np.zeros(n_probes)
     if want_energy:
         out.energy[:, 0] = E
     active = np.arange(n_probes)
@@ -309,7 +309,7 @@ def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, 
     state = weights.overlaps(S) if low_rank else weights.fields(S)
     state = np.ascontiguousarray(state)
     # The kernels track the energy flip by flip; its start is needed only if reported.
-    E = energies(weights, S, thr) if want_energy else np.zeros(n_probes)
+    E = energies(weights, S, thr, None if low_rank else state) if want_energy else np.zeros(n_probes)
     if want_energy:
         out.energy[:, 0] = E
     rows = np.arange(n_probes)
