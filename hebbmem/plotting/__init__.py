@@ -1,0 +1,33 @@
+"""Figures: Hopfield patterns, recall grids, weights, energy and overlaps, and more.
+
+This is the only hebbmem module that imports matplotlib; ``import hebbmem``
+does not import it. Import this module explicitly::
+
+    from hebbmem import plotting
+    plotting.plot_recall(stored, noisy, recalled)
+
+Every function draws into the Axes ``ax`` (or the Figure ``fig`` for grids)
+you pass, or creates one when it is None, and returns it, so figures can be
+combined and restyled with ordinary matplotlib calls. Nothing is shown or
+saved: call ``plt.show()`` or ``fig.savefig(...)`` yourself. The functions
+work with any backend, including the headless ``"Agg"``. No input is
+modified.
+
+* :func:`plot_pattern`: one +1/-1 pattern as an image (+1 white, -1 black).
+* :func:`plot_recall`: the stored / corrupted / recalled grid of the seed
+  tutorials, with the recall accuracy in the titles.
+* :func:`plot_weights`: a weight matrix on a diverging colour scale centred on 0.
+* :func:`plot_energy`: the energy of each probe during recall.
+* :func:`plot_overlaps`: the overlap with every stored pattern during recall.
+"""
+
+from ._recall import (  # noqa: F401  (_accuracy_text: tested directly)
+    _accuracy_text,
+    plot_energy,
+    plot_overlaps,
+    plot_pattern,
+    plot_recall,
+    plot_weights,
+)
+
+__all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps"]
