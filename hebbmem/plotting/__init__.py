@@ -19,6 +19,8 @@ modified.
 * :func:`plot_weights`: a weight matrix on a diverging colour scale centred on 0.
 * :func:`plot_energy`: the energy of each probe during recall.
 * :func:`plot_overlaps`: the overlap with every stored pattern during recall.
+* :func:`plot_recall_session`: state, energy and overlaps of a
+  :class:`hebbmem.widgets.RecallSession` (the recall explorer's figure).
 """
 
 from ._recall import (  # noqa: F401  (_accuracy_text: tested directly)
@@ -29,5 +31,7 @@ from ._recall import (  # noqa: F401  (_accuracy_text: tested directly)
     plot_recall,
     plot_weights,
 )
+from ._widget import plot_recall_session
 
-__all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps"]
+__all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps",
+           "plot_recall_session"]
