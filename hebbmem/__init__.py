@@ -29,6 +29,9 @@ from .networks import AmariHopfieldNetwork, HopfieldNetwork, Network
 from .result import RecallResult
 from .rules import AntiHebbian, Hebbian, PseudoInverse, Rule, Storkey
 from .trainer import AntiHebbianTrainer, HebbianTrainer, Trainer
+from .layers import LinearLayer, SpikingLayer
+from .plasticity import BCM, STDP, Oja, PlasticityRule, Sanger
+from .plasticity_trainers import BCMTrainer, OjaTrainer, SangerTrainer, STDPTrainer
 
 __version__ = "0.1.0"
 
@@ -44,6 +47,17 @@ __all__ = [
     "Trainer",
     "HebbianTrainer",
     "AntiHebbianTrainer",
+    "LinearLayer",
+    "SpikingLayer",
+    "PlasticityRule",
+    "Oja",
+    "Sanger",
+    "BCM",
+    "STDP",
+    "OjaTrainer",
+    "SangerTrainer",
+    "BCMTrainer",
+    "STDPTrainer",
     "RecallResult",
     "NotTrainedError",
     "ConvergenceWarning",

@@ -211,3 +211,239 @@ def parallel_variant(kernel):
     if kernel not in _PARALLEL:
         _PARALLEL[kernel] = numba.njit(parallel=True, **_OPTIONS)(kernel.py_func)
     return _PARALLEL[kernel]
+
+
+# =============================================================================
+# Online plasticity: Oja, Sanger, BCM and STDP sample loops (issue 8)
+# =============================================================================
+#
+# The readable NumPy twins are the ``step`` methods of the rules in
+# :mod:`hebbmem.plasticity`; the textbook loops are in
+# ``tests/reference_plasticity.py``. Conventions shared by these kernels:
+#
+# * W has shape (n_outputs, n_inputs), float64, C-contiguous, updated in place.
+# * Samples are visited in order; every sample uses the W left by the previous
+#   one (no stale copy of W anywhere).
+# * Every sum runs left to right, starting from its first term (not from 0.0,
+#   which could flip the sign of an exact zero), and every update is written in the same operation order as its NumPy
+#   twin (which sums with ``np.cumsum``, the same left-to-right order). Without
+#   ``fastmath`` LLVM neither reorders these sums nor fuses a*b+c, so the
+#   kernels and the twins are bit-identical.
+
+
+@_jit
+def oja_sanger_train(W, X, epochs, lr, sanger, normalize, y):
+    """Oja's (``sanger=False``) or Sanger's rule over the rows of ``X``, ``epochs`` times.
+
+    Per sample x: ``y = W x``; Oja: ``W_i += (lr y_i)(x - y_i W_i)``; Sanger:
+    ``W_i += (lr y_i)(x - c_i)`` with ``c_i = sum_{k<=i} y_k W_k`` (a running
+    sum over the rows, taken before row i changes); then, if ``normalize``,
+    each row with a non-zero norm is divided by its norm. ``y`` (n_outputs,)
+    is scratch and holds the outputs of the last sample on exit.
+    """
+    n_out, n_in = W.shape
+    n_samples = X.shape[0]
+    c = np.empty(n_in)
+    for _ in range(epochs):
+        for s in range(n_samples):
+            x = X[s]
+            for i in range(n_out):
+                acc = W[i, 0] * x[0]
+                for j in range(1, n_in):
+                    acc += W[i, j] * x[j]
+                y[i] = acc
+            if sanger:
+                for i in range(n_out):
+                    g = lr * y[i]
+                    yi = y[i]
+                    for j in range(n_in):
+                        if i == 0:
+                            c[j] = yi * W[i, j]
+                        else:
+                            c[j] += yi * W[i, j]
+                        W[i, j] += g * (x[j] - c[j])
+            else:
+                for i in range(n_out):
+                    g = lr * y[i]
+                    yi = y[i]
+                    for j in range(n_in):
+                        W[i, j] += g * (x[j] - yi * W[i, j])
+            if normalize:
+                for i in range(n_out):
+                    ss = W[i, 0] * W[i, 0]
+                    for j in range(1, n_in):
+                        ss += W[i, j] * W[i, j]
+                    nrm = np.sqrt(ss)
+                    if nrm > 0.0:
+                        for j in range(n_in):
+                            W[i, j] /= nrm
+
+
+@_jit
+def bcm_train(W, theta, X, epochs, lr, tau, bound, y):
+    """BCM over the rows of ``X``, ``epochs`` times; ``W`` and ``theta`` in place.
+
+    Per sample x: ``y = W x``; ``W_ij <- clip(W_ij + lr (phi_i x_j), -bound,
+    bound)`` with ``phi_i = y_i (y_i - theta_i)``; then ``theta_i <- theta_i +
+    (y_i**2 - theta_i) / tau`` (theta is updated after W, from the same y).
+    """
+    n_out, n_in = W.shape
+    n_samples = X.shape[0]
+    for _ in range(epochs):
+        for s in range(n_samples):
+            x = X[s]
+            for i in range(n_out):
+                acc = W[i, 0] * x[0]
+                for j in range(1, n_in):
+                    acc += W[i, j] * x[j]
+                y[i] = acc
+            for i in range(n_out):
+                phi = y[i] * (y[i] - theta[i])
+                for j in range(n_in):
+                    w = W[i, j] + lr * (phi * x[j])
+                    W[i, j] = min(max(w, -bound), bound)
+            for i in range(n_out):
+                theta[i] = theta[i] + (y[i] * y[i] - theta[i]) / tau
+
+
+@_jit
+def lif_sequences(W, X, epochs, learn, reset, lr, a_plus, a_minus, w_min, w_max,
+                  threshold, v_reset, leak, decay, v, trace_pre, trace_post, spikes):
+    """Run leaky integrate-and-fire sequences, with trace STDP when ``learn``.
+
+    ``X`` is (n_sequences, n_steps, n_inputs). With ``reset`` each sequence
+    starts from rest (``v``, ``trace_pre`` and ``trace_post`` zeroed), else
+    from the state they hold; they hold the final state on exit. One step with input x:
+
+    1. ``trace_pre = decay trace_pre + x``
+    2. ``v = leak v + W x``
+    3. ``spike = v >= threshold``; ``v = v_reset`` where it spiked
+    4. ``trace_post = decay trace_post + spike``
+    5. if ``learn``: ``W_ij <- clip(W_ij + lr (a_plus (spike_i trace_pre_j)
+       - a_minus (trace_post_i x_j)), w_min, w_max)``
+
+    ``spikes`` (n_sequences, n_steps, n_outputs) receives the output spikes
+    of the last epoch.
+    """
+    n_out, n_in = W.shape
+    n_seq, n_steps, _ = X.shape
+    for _ in range(epochs):
+        for q in range(n_seq):
+            if reset:
+                for i in range(n_out):
+                    v[i] = 0.0
+                    trace_post[i] = 0.0
+                for j in range(n_in):
+                    trace_pre[j] = 0.0
+            for t in range(n_steps):
+                x = X[q, t]
+                for j in range(n_in):
+                    trace_pre[j] = decay * trace_pre[j] + x[j]
+                out = spikes[q, t]
+                for i in range(n_out):
+                    acc = W[i, 0] * x[0]
+                    for j in range(1, n_in):
+                        acc += W[i, j] * x[j]
+                    vi = leak * v[i] + acc
+                    fired = vi >= threshold
+                    out[i] = 1.0 if fired else 0.0
+                    v[i] = v_reset if fired else vi
+                    trace_post[i] = decay * trace_post[i] + out[i]
+                if learn:
+                    for i in range(n_out):
+                        si = out[i]
+                        qi = trace_post[i]
+                        for j in range(n_in):
+                            w = W[i, j] + lr * (a_plus * (si * trace_pre[j]) - a_minus * (qi * x[j]))
+                            W[i, j] = min(max(w, w_min), w_max)
+
+
+# =============================================================================
+# Memory science: dense associative memory and Glauber sweeps (issue 9)
+# =============================================================================
+#
+# The readable NumPy twins are ``DenseAssociativeMemory._sweep_numpy`` in
+# :mod:`hebbmem.modern` and ``_glauber_sweep_numpy`` in :mod:`hebbmem.stochastic`;
+# the textbook loops are in ``tests/reference_memory.py``. Both kernels visit the
+# neurons of each probe in the order ``fill_order(keys[b])`` and sum over the
+# patterns left to right, as their twins do.
+
+
+@_jit
+def dam_async_sweep(XT, M, S, keys, degree, rectified, flips):
+    """One asynchronous sweep of a dense associative memory (Krotov and Hopfield, 2016).
+
+    ``XT`` (N, P) holds the stored patterns as columns, ``M[b]`` the P
+    overlaps ``X @ S[b]`` (kept up to date), ``S[b]`` the +1/-1 state (float64).
+    Visiting neuron i: ``r = M[b] - XT[i] * s_i`` and
+    ``delta = sum_mu F(r_mu + x_mu) - F(r_mu - x_mu)`` with ``F(x) = x**degree``
+    (``max(x, 0)**degree`` when ``rectified``); the neuron takes the sign of
+    ``delta`` and keeps its state when ``delta == 0``. ``flips[b]`` gets the
+    number of flips of probe b.
+    """
+    n_probes, n = S.shape
+    p = XT.shape[1]
+    order = np.empty(n, np.int64)
+    for b in range(n_probes):
+        fill_order(keys[b], order)
+        Mb = M[b]
+        Sb = S[b]
+        count = 0
+        for t in range(n):
+            i = order[t]
+            x = XT[i]
+            s = Sb[i]
+            delta = 0.0
+            for mu in range(p):
+                r = Mb[mu] - x[mu] * s
+                a = r + x[mu]
+                c = r - x[mu]
+                if rectified:
+                    a = max(a, 0.0)
+                    c = max(c, 0.0)
+                delta += a ** degree - c ** degree
+            new = 1.0 if delta > 0 else (-1.0 if delta < 0 else s)
+            if new != s:
+                Sb[i] = new
+                for mu in range(p):
+                    Mb[mu] += 2.0 * new * x[mu]
+                count += 1
+        flips[b] = count
+
+
+@_jit
+def glauber_sweep(WT, H, S, keys, U, coef, thr, flips):
+    """One Glauber (heat-bath) sweep of every probe at inverse temperature ``coef / 2``.
+
+    ``H[b]`` holds the raw fields ``W_raw @ S[b]`` and is updated after each
+    flip with column i of W (row i of ``WT``), so asymmetric W is handled
+    correctly. Visiting neuron i (order from ``keys[b]``) with field
+    ``x = h_i - thr``: if ``coef`` is finite, ``s_i = +1`` when
+    ``U[b, t] < 1 / (1 + exp(-coef * x))``, else -1 (``t`` is the position in
+    the sweep); if ``coef`` is inf (T = 0), the sign of ``x``, ties keeping
+    the state.
+    """
+    n_probes, n = S.shape
+    order = np.empty(n, np.int64)
+    zero_t = np.isinf(coef)
+    for b in range(n_probes):
+        fill_order(keys[b], order)
+        Hb = H[b]
+        Sb = S[b]
+        count = 0
+        for t in range(n):
+            i = order[t]
+            s = Sb[i]
+            x = Hb[i] - thr
+            if zero_t:
+                new = 1.0 if x > 0 else (-1.0 if x < 0 else s)
+            else:
+                new = 1.0 if U[b, t] < 1.0 / (1.0 + np.exp(-coef * x)) else -1.0
+            if new != s:
+                Sb[i] = new
+                step = new + new
+                Wi = WT[i]
+                for j in range(n):
+                    Hb[j] += step * Wi[j]
+                count += 1
+        flips[b] = count

@@ -4,6 +4,7 @@ The seed tutorials (written for canns) import the network from this path.
 The classes live in :mod:`hebbmem.networks`; this module only re-exports them.
 """
 
+from ..layers import LinearLayer, SpikingLayer
 from ..networks import AmariHopfieldNetwork, HopfieldNetwork, Network
 
-__all__ = ["AmariHopfieldNetwork", "HopfieldNetwork", "Network"]
+__all__ = ["AmariHopfieldNetwork", "HopfieldNetwork", "Network", "LinearLayer", "SpikingLayer"]
