@@ -63,3 +63,24 @@ __all__ = [
     "ConvergenceWarning",
     "WeightMatrixTooLargeError",
 ]
+
+
+def __getattr__(name):
+    """Import a submodule on first use, so ``hm.noise.flip_fraction(...)`` works after ``import hebbmem``.
+
+    ``import hebbmem`` itself stays light (no matplotlib, Numba or scikit-image):
+    ``hm.plotting``, ``hm.datasets``, ``hm.noise``, ``hm.analysis``, ... are loaded
+    the first time they are used, as with ``import hebbmem.noise``.
+    """
+    import importlib
+    import importlib.util
+
+    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    import pkgutil
+
+    return sorted(set(globals()) | {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")})

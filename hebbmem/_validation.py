@@ -25,7 +25,16 @@ def _param_error(name, owner, expected, value, exc=ValueError, fix=""):
 
 
 def check_int(value, name, owner, *, low=None, high=None, fix=""):
-    """Return ``value`` as an int, or raise with the standard message."""
+    """Return ``value`` as an int, or raise with the standard message.
+
+    Counts (``num_neurons``, ``max_iter``, ``num_iter``) must be integers:
+    Python ints or NumPy integers. A float is a ValueError even when it is
+    whole, as in scikit-learn: ``HopfieldNetwork(100.0)`` is refused, with
+    the fix ``int(...)`` in the message, because a float count usually comes
+    from a division somewhere (``784 / 1``) that the user should see. (The
+    seed programs pass ints; ``threshold=80.0`` of ``AmariHopfieldNetwork`` is
+    the firing threshold, a real number, and is not checked here.)
+    """
     expected = "an int"
     if low is not None:
         expected += f" >= {low}"
@@ -34,11 +43,10 @@ def check_int(value, name, owner, *, low=None, high=None, fix=""):
     if isinstance(value, (bool, np.bool_)):
         raise _param_error(name, owner, expected, value, TypeError, fix)
     if not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and float(value).is_integer():
-            value = int(value)  # 80.0 is accepted as 80
-        else:
-            exc = ValueError if isinstance(value, numbers.Real) else TypeError
-            raise _param_error(name, owner, expected, value, exc, fix)
+        if isinstance(value, numbers.Real) and np.isfinite(value) and float(value).is_integer():
+            fix = f"Pass int({value!r}) = {int(value)}: counts are ints. " + fix
+        exc = ValueError if isinstance(value, numbers.Real) else TypeError
+        raise _param_error(name, owner, expected, value, exc, fix.strip())
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
         raise _param_error(name, owner, expected, value, ValueError, fix)

@@ -233,8 +233,12 @@ def test_num_neurons(value, exc, got):
         AmariHopfieldNetwork(num_neurons=value)
 
 
-def test_integral_float_num_neurons_is_accepted():
-    assert hm.HopfieldNetwork(10.0).num_neurons == 10
+def test_integral_float_num_neurons_is_refused_with_the_fix():
+    # Decision (issue 11): counts are ints; a whole float usually hides a division (784 / 1).
+    with pytest.raises(ValueError, match=r"must be an int >= 1\. Got 10\.0 instead\. Pass int\(10\.0\) = 10"):
+        hm.HopfieldNetwork(10.0)
+    with pytest.raises(ValueError, match=r"'max_iter' parameter of HopfieldNetwork must be an int >= 1\. Got 20\.0"):
+        hm.HopfieldNetwork(10, max_iter=20.0)
     assert hm.HopfieldNetwork(np.int64(10)).num_neurons == 10
 
 

@@ -141,9 +141,12 @@ def test_plot_recall_grid_images_and_titles(X):
             assert_array_equal(image(fig.axes[3 * i + j]), data[i].reshape(4, 4))
             assert fig.axes[3 * i + j].images[0].get_clim() == (-1.0, 1.0)
     titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["Stored", "Corrupted (75.0 %)", "Recalled (100.0 %)",
-                      "Stored", "Corrupted (75.0 %)", "Recalled (93.7 %)",
-                      "Stored", "Corrupted (75.0 %)", "Recalled (100.0 %)"]
+    right = " % of bits right"
+    assert titles == ["Stored", "Corrupted\n75.0" + right, "Recalled\n100.0" + right,
+                      "Stored", "Corrupted\n75.0" + right, "Recalled\n93.7" + right,
+                      "Stored", "Corrupted\n75.0" + right, "Recalled\n100.0" + right]
+    assert fig.axes[0].axison and fig.axes[0].spines["left"].get_linewidth() < 1  # thin frame, no ticks
+    assert not fig.axes[0].get_xticks().size
 
 
 def test_plot_recall_accuracies_match_recall_accuracy(trainer):
@@ -156,7 +159,7 @@ def test_plot_recall_accuracies_match_recall_accuracy(trainer):
         for j, data in ((1, noisy), (2, recalled)):
             equal = int(round(recall_accuracy(data[i], stored[i]) * 64))
             tenths = equal * 1000 // 64
-            assert f"({tenths // 10}.{tenths % 10} %)" in fig.axes[3 * i + j].get_title()
+            assert f"\n{tenths // 10}.{tenths % 10} % of bits right" in fig.axes[3 * i + j].get_title()
             assert_array_equal(image(fig.axes[3 * i + j]), np.asarray(data[i]).reshape(8, 8))
 
 
@@ -174,7 +177,8 @@ def test_plot_recall_titles_row_labels_and_given_figure(X):
                                row_labels=["a", "b", "c"])
     assert out is fig
     assert len(fig.axes) == 9
-    assert [ax.get_title() for ax in fig.axes[:3]] == ["Original", "Noisy (0.0 %)", "Clean (100.0 %)"]
+    assert [ax.get_title() for ax in fig.axes[:3]] == ["Original", "Noisy\n0.0 % of bits right",
+                                                       "Clean\n100.0 % of bits right"]
     assert [fig.axes[3 * i].get_ylabel() for i in range(3)] == ["a", "b", "c"]
     assert all(fig.axes[3 * i + j].get_ylabel() == "" for i in range(3) for j in (1, 2))
     assert_array_equal(image(fig.axes[3]), X[1].reshape(4, 4))  # the label keeps the image
@@ -187,7 +191,8 @@ def test_plot_recall_single_pattern_lists_and_shape():
     assert_array_equal(image(fig.axes[1]), -p.reshape(2, 3))
     fig = plotting.plot_recall([XA, XB], [XA, -XB], [XA, XB])
     assert len(fig.axes) == 6
-    assert [ax.get_title() for ax in fig.axes[3:]] == ["Stored", "Corrupted (0.0 %)", "Recalled (100.0 %)"]
+    assert [ax.get_title() for ax in fig.axes[3:]] == ["Stored", "Corrupted\n0.0 % of bits right",
+                                                      "Recalled\n100.0 % of bits right"]
 
 
 def test_plot_recall_errors_draw_nothing(X):

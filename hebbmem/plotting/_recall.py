@@ -47,14 +47,15 @@ def _accuracy_text(equal, n):
     return f"{tenths // 10}.{tenths % 10} %"
 
 
-def _label_left(ax, label):
-    """Show ``label`` as the y label of an image Axes whose frame and ticks are hidden."""
+def _frame(ax):
+    """Turn an image Axes' frame back on as a thin grey border, without ticks."""
     ax.set_axis_on()
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_ylabel(label)
+        spine.set_visible(True)
+        spine.set_linewidth(0.6)
+        spine.set_edgecolor("0.55")
 
 
 def _float_copy(data, type_error):
@@ -132,14 +133,16 @@ def plot_pattern(pattern, shape=None, ax=None, title=None, *, cmap="gray"):
 
 
 def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
-                titles=("Stored", "Corrupted", "Recalled"), row_labels=None):
+                titles=("Stored", "Corrupted", "Recalled"), row_labels=None, title=None):
     """Draw the stored / corrupted / recalled grid, one row per pattern.
 
     This is the figure of both seed tutorials. Each corrupted and recalled
-    panel shows in its title how many bits match the stored pattern of its
-    row, e.g. ``"Corrupted (70.0 %)"`` and ``"Recalled (99.9 %)"`` (see
+    panel says under its column title how many bits match the stored pattern
+    of its row, e.g. ``"Corrupted\\n70.0 % of bits right"`` (30 % flipped)
+    and ``"Recalled\\n99.9 % of bits right"`` (see
     :func:`hebbmem.analysis.recall_accuracy`). Percentages are rounded down,
-    so 100.0 % means a perfect recall.
+    so 100.0 % means a perfect recall. Every panel has a thin grey frame, so
+    white picture edges stay visible on a white page or slide.
 
     Parameters
     ----------
@@ -158,6 +161,9 @@ def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
         Column titles; the accuracies are appended to the last two.
     row_labels : list of n str, optional
         Shown to the left of each row, e.g. ``["camera", "astronaut", ...]``.
+    title : str, optional
+        A title over the whole grid (``fig.suptitle``), e.g. the rule, the
+        noise and N: ``"Hebbian rule, 30 % of bits flipped, N = 16,384"``.
 
     Returns
     -------
@@ -185,7 +191,7 @@ def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
     >>> noisy = stored * np.array([1, 1, 1, -1])      # last bit flipped
     >>> fig = plot_recall(stored, noisy, stored)
     >>> [ax.get_title() for ax in fig.axes[:3]]
-    ['Stored', 'Corrupted (75.0 %)', 'Recalled (100.0 %)']
+    ['Stored', 'Corrupted\\n75.0 % of bits right', 'Recalled\\n100.0 % of bits right']
     >>> plt.close(fig)
     """
     names = ("stored", "corrupted", "recalled")
@@ -217,17 +223,22 @@ def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
     images = [pattern_to_image(m, shape) for m in mats]
     S, C, R = mats
 
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string (a title over the whole grid); got {title!r}.")
     if fig is None:
-        fig = plt.figure(figsize=(7.0, 2.3 * n + 0.2), layout="constrained")
+        fig = plt.figure(figsize=(7.0, 2.5 * n + (0.5 if title else 0.2)), layout="constrained")
     axes = fig.subplots(n, 3, squeeze=False)
     for i in range(n):
         acc_c = _accuracy_text(np.count_nonzero(C[i] == S[i]), N)
         acc_r = _accuracy_text(np.count_nonzero(R[i] == S[i]), N)
-        panel_titles = (titles[0], f"{titles[1]} ({acc_c})", f"{titles[2]} ({acc_r})")
+        panel_titles = (titles[0], f"{titles[1]}\n{acc_c} of bits right", f"{titles[2]}\n{acc_r} of bits right")
         for j in range(3):
             plot_pattern(images[j][i], ax=axes[i, j], title=panel_titles[j])
+            _frame(axes[i, j])
         if row_labels is not None:
-            _label_left(axes[i, 0], row_labels[i])
+            axes[i, 0].set_ylabel(row_labels[i])
+    if title is not None:
+        fig.suptitle(title)
     return fig
 
 
