@@ -87,7 +87,7 @@ def _dot(a, b):
 
 
 @_jit
-def sync_pass(H, S, S_prev, d, thr, it, rows, out, n_iter, status):
+def sync_pass(H, S, S_prev, d, thr, it, max_iter, rows, out, n_iter, status):
     """One synchronous update of every active probe, fused with bookkeeping.
 
     On entry ``H[r] = W_raw @ S[r]`` (low-rank: without the ``- d * S[r]``
@@ -95,7 +95,9 @@ def sync_pass(H, S, S_prev, d, thr, it, rows, out, n_iter, status):
     the states of iteration ``it - 1`` (its content is ignored when
     ``it == 1``). Rows that reached a fixed point (status 1) or a 2-cycle
     (status 2) are copied to ``out`` and dropped; the others are compacted to
-    the front, in order. Returns the number of rows still active.
+    the front, in order. A 2-cycle's row is copied at the parity of
+    ``max_iter``: the new state if ``max_iter - it`` is even, else the state
+    before this update. Returns the number of rows still active.
 
     The inner loop is branch-free so that LLVM vectorises it: with
     ``s = +-1``, ``s * (h - thr) < 0`` is exactly "the field is on the other
@@ -120,8 +122,9 @@ def sync_pass(H, S, S_prev, d, thr, it, rows, out, n_iter, status):
         n_iter[orig] = it
         if n_changed == 0 or (it > 1 and n_back == n):
             status[orig] = 1 if n_changed == 0 else 2
+            src = S_prev if n_changed != 0 and (max_iter - it) % 2 == 1 else S
             for j in range(n):
-                out[orig, j] = S[r, j]
+                out[orig, j] = src[r, j]
         else:
             if keep != r:
                 for j in range(n):

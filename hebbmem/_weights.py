@@ -23,7 +23,7 @@ import numpy as np
 
 from .exceptions import WeightMatrixTooLargeError
 
-__all__ = ["DenseWeights", "LowRankWeights", "snap_to_grid", "exact_dtype", "check_dense_fits"]
+__all__ = ["DenseWeights", "LowRankWeights", "snap_to_grid", "exact_dtype", "check_dense_fits", "dense_sum"]
 
 # Integers up to 2**24 are exact in float32, up to 2**53 in float64.
 _FLOAT32_EXACT_BITS = 24
@@ -118,7 +118,7 @@ class LowRankWeights:
 
     kind = "lowrank"
 
-    def __init__(self, U, V, d, scale=1.0):
+    def __init__(self, U, V, d, scale=1.0, *, symmetric=None, terms=None):
         self.U = np.ascontiguousarray(U)
         self.V = np.ascontiguousarray(V)
         self.dtype = self.U.dtype
@@ -130,6 +130,12 @@ class LowRankWeights:
         self.VT = np.ascontiguousarray(self.V.T)
         # Diagonal of W_raw as the dynamics sees it (zero when the rule zeroes it).
         self.selfw = np.einsum("pi,pi->i", self.U, self.V) - self.d
+        # U.T @ V is symmetric when V = U, V = -U or V = diag(k) U (accumulated Hebbian terms).
+        if symmetric is None:
+            symmetric = bool(np.array_equal(self.U, self.V) or np.array_equal(self.U, -self.V))
+        self.symmetric = symmetric
+        # What built the factors (rules that accumulate over train() calls rebuild from it).
+        self.terms = terms
         self._dense = None
 
     def overlaps(self, S):
@@ -155,6 +161,19 @@ class LowRankWeights:
 
     def as_dense(self):
         """The same weights as a :class:`DenseWeights` (built once)."""
-        # U.T @ V is symmetric for every rule stored this way (V = U or V = -U).
-        symmetric = np.array_equal(self.U, self.V) or np.array_equal(self.U, -self.V)
-        return DenseWeights(self.dense_raw(), self.scale, factors=self, symmetric=symmetric or None)
+        return DenseWeights(self.dense_raw(), self.scale, factors=self, symmetric=self.symmetric or None)
+
+
+def dense_sum(a, b, zero_diagonal=False):
+    """``W_a + W_b`` of two representations, as a dense float64 :class:`DenseWeights`.
+
+    Used when learning adds weights that share no exact factor form (for
+    example Hebbian patterns on top of a user-assigned ``W``). The sum is
+    rounded once, in float64; ``zero_diagonal`` then sets every ``W_ii`` to 0.
+    """
+    check_dense_fits(a.n, np.float64, "Adding new weights to the stored ones")
+    W = a.scale * a.dense_raw().astype(np.float64)
+    W += b.scale * b.dense_raw().astype(np.float64)
+    if zero_diagonal:
+        W[np.diag_indices(a.n)] = 0.0
+    return DenseWeights(W, 1.0)

@@ -19,7 +19,9 @@ Conventions (all fields and thresholds in raw weight units, see
   and **unchanged if h_i == thr**. States are never 0.
 * **Synchronous** (``asyn=False``): every neuron updates at once from the
   same fields. A probe stops at a fixed point, or when it returns to the
-  state of two updates ago (a 2-cycle).
+  state of two updates ago (a 2-cycle). A 2-cycle's probe is reported in
+  the state it would hold after exactly ``max_iter`` updates: the newest
+  state if ``max_iter - n_iter`` is even, the one before otherwise.
 * **Asynchronous** (``asyn=True``): neurons update one at a time, each sweep
   in a fresh random order. A probe stops after a sweep in which no neuron
   flipped. Each sweep draws one raw 64-bit key per still-active probe,
@@ -177,6 +179,8 @@ def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=No
         out.n_iter[active] = it
         done = ~changed | back
         out.status[active[done]] = np.where(changed[done], CYCLED, CONVERGED)
+        odd = active[back & changed & ((max_iter - it) % 2 == 1)]
+        S[odd] = S_prev[odd]  # a 2-cycle, reported at the parity of max_iter
         active = active[~done]
         if progress is not None:
             progress(S.shape[0] - active.size, it)
@@ -210,7 +214,7 @@ def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress
         weights.product(s, out=H[:n_active])
         if want_energy:
             out.energy[rows[:n_active], it - 1] = energies(weights, s, thr, H[:n_active])
-        n_active = sync_pass(H[:n_active], s, S_prev[:n_active], weights.d, thr, it,
+        n_active = sync_pass(H[:n_active], s, S_prev[:n_active], weights.d, thr, it, max_iter,
                              rows[:n_active], out.states, out.n_iter, out.status)
         if progress is not None:
             progress(n_probes - n_active, it)
@@ -233,8 +237,9 @@ def _finish_sync_energy(out, weights, S, thr, active, max_iter, all_states=True)
     t = out.n_iter
     settled = out.status == CONVERGED  # final state = state before the last update
     out.energy[rows[settled], t[settled]] = out.energy[rows[settled], t[settled] - 1]
-    cycled = out.status == CYCLED      # final state = state two updates back
-    out.energy[rows[cycled], t[cycled]] = out.energy[rows[cycled], t[cycled] - 2]
+    cycled = out.status == CYCLED      # final state: two updates back, or one at odd parity
+    back = np.where((max_iter - t[cycled]) % 2 == 1, 1, 2)
+    out.energy[rows[cycled], t[cycled]] = out.energy[rows[cycled], t[cycled] - back]
     if active.size:                    # stopped at max_iter: one more product
         s = S[active] if all_states else S
         out.energy[active, max_iter] = energies(weights, s, thr)
@@ -386,6 +391,8 @@ def continuous_recall(weights, S0, bias, temperature, activation, max_iter, tol,
             out.energy[active, it] = energy_of(new)
         done = (step <= tol) | (back <= tol)
         out.status[active[done]] = np.where(step[done] <= tol, CONVERGED, CYCLED)
+        odd = active[(step > tol) & (back <= tol) & ((max_iter - it) % 2 == 1)]
+        S[odd] = S_prev[odd]  # a 2-cycle, reported at the parity of max_iter
         active = active[~done]
         if progress is not None:
             progress(n_probes - active.size, it)

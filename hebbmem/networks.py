@@ -8,7 +8,7 @@ import numpy as np
 from . import dynamics
 from ._progress import ProgressLine
 from ._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
-from ._weights import DenseWeights
+from ._weights import DenseWeights, check_dense_fits
 from .exceptions import ConvergenceWarning, NotTrainedError
 from .result import RecallResult
 
@@ -119,15 +119,29 @@ class Network:
     def W(self):
         """The (N, N) weight matrix, as a read-only NumPy array.
 
-        Low-rank rules keep their factors and build this matrix only on first
-        access (it is then cached). To use your own weights, assign a new
+        Before anything is stored it is all zeros (as in canns). Low-rank
+        rules keep their factors and build this matrix only on first access
+        (it is then cached); a matrix that would not fit in memory is refused
+        with :class:`~hebbmem.WeightMatrixTooLargeError`. Its dtype is that of
+        the stored weights (float32 for +1/-1 Hebbian sums small enough to be
+        exact in it, else float64), and each entry is the stored weight
+        correctly rounded to that dtype. To use your own weights, assign a new
         array: ``model.W = my_W``; editing the returned array in place is not
         allowed, because the network's factors would silently disagree with it.
         """
-        rep = self._require_weights("read W")
+        rep = self._weights
         if self._W_view is None:
-            raw = rep.dense_raw() if rep.kind == "dense" else rep.dense_raw(cache=False)
-            W = raw * raw.dtype.type(rep.scale) if rep.scale != 1.0 else raw.copy()
+            if rep is None:  # nothing stored yet: W = 0, as in canns
+                check_dense_fits(self.num_neurons, np.float32, "Reading model.W")
+                W = np.zeros((self.num_neurons, self.num_neurons), dtype=np.float32)
+            else:
+                raw = rep.dense_raw() if rep.kind == "dense" else rep.dense_raw(cache=False)
+                if rep.scale == 1.0:
+                    W = raw.copy()
+                else:
+                    # Scale in float64, round once: each entry is the stored weight
+                    # correctly rounded to the dtype (a float32 product would round twice).
+                    W = (raw.astype(np.float64) * rep.scale).astype(raw.dtype)
             W.flags.writeable = False
             self._W_view = W
         return self._W_view
@@ -151,30 +165,96 @@ class Network:
         self._set_weights(DenseWeights(W, 1.0))
 
     def _set_weights(self, rep):
-        if rep.n != self.num_neurons:  # trainers validate first; this guards internal use
+        if rep is not None and rep.n != self.num_neurons:  # trainers validate first
             raise ValueError(f"weights are for {rep.n} neurons, the network has {self.num_neurons}.")
         self._weights = rep
         self._W_view = None
         self._dense_cache = None
 
+    def reset_weights(self):
+        """Forget everything stored: ``W`` is all zeros again, as before the first ``train()``.
+
+        Training *adds* to the stored weights (as in canns), so call this to
+        start over with other patterns or another rule.
+
+        Returns
+        -------
+        self
+        """
+        self._set_weights(None)
+        return self
+
+    def _as_patterns(self, data, what="patterns"):
+        """Validate patterns for this network: (P, N) float64, +1/-1 unless graded."""
+        binary = getattr(self, "activation", "sign") == "sign"
+        X, _ = as_pattern_matrix(data, what=what, n_neurons=self.num_neurons, bipolar=binary)
+        return X
+
+    def _learn(self, X, rule):
+        """Add what ``rule`` learns from the validated patterns ``X`` to the stored weights."""
+        self._set_weights(rule._update(self._weights, X))
+
     # ----------------------------------------------------------------- energy
-    def energy(self, state=None):
+    @property
+    def energy(self):
+        """The energy of the current state ``s`` (a float), as canns' ``model.energy``.
+
+        See :meth:`compute_energy` for the formula and for any other state.
+        """
+        return self.compute_energy(self.s)
+
+    def compute_energy(self, state):
         """Energy :math:`E = -\\frac12 s^T W s + \\theta \\sum_i s_i` of one or more states.
 
         Parameters
         ----------
-        state : array-like of shape (N,) or (n, N), optional
-            Defaults to the current state ``s``. Not modified.
+        state : array-like of shape (N,) or (n, N)
+            Not modified.
 
         Returns
         -------
         float, or ndarray of shape (n,)
+            With nothing stored yet, ``W = 0`` and the energy is
+            :math:`\\theta \\sum_i s_i`.
         """
-        rep = self._require_weights("compute the energy")
-        X, was_1d = as_pattern_matrix(self.s if state is None else state, what="state",
-                                      n_neurons=self.num_neurons, bipolar=False)
-        E = rep.scale * dynamics.energies(rep, X.astype(rep.dtype), self.bias / rep.scale)
+        X, was_1d = as_pattern_matrix(state, what="state", n_neurons=self.num_neurons, bipolar=False)
+        rep = self._weights
+        if rep is None:
+            E = self.bias * X.sum(axis=1)
+        else:
+            E = rep.scale * dynamics.energies(rep, X.astype(rep.dtype), self.bias / rep.scale)
         return float(E[0]) if was_1d else E
+
+    # --------------------------------------------------------- canns' helpers
+    @property
+    def storage_capacity(self):
+        """The classical capacity estimate for Hebbian storage: ``max(1, int(0.14 * N))``.
+
+        Amit, Gutfreund and Sompolinsky (1985) give :math:`P_c \\approx 0.138 N`
+        random patterns; 0.14 is canns' rounding of it, kept so that canns
+        programs print the same numbers.
+        """
+        return max(1, int(0.14 * self.num_neurons))
+
+    def compute_overlap(self, pattern1, pattern2):
+        """Overlap :math:`m = \\frac1N \\sum_i a_i b_i` of two patterns (1 identical, -1 reversed).
+
+        Parameters
+        ----------
+        pattern1, pattern2 : array-like of shape (N,)
+
+        Returns
+        -------
+        float
+        """
+        a, _ = as_pattern_matrix(pattern1, what="pattern1", n_neurons=self.num_neurons, bipolar=False)
+        b, _ = as_pattern_matrix(pattern2, what="pattern2", n_neurons=self.num_neurons, bipolar=False)
+        if a.shape[0] != 1 or b.shape[0] != 1:
+            raise ValueError(
+                f"compute_overlap takes two single patterns of shape ({self.num_neurons},); got "
+                f"{np.shape(pattern1)} and {np.shape(pattern2)}. Use hebbmem.analysis.overlap for many."
+            )
+        return float(a[0] @ b[0]) / self.num_neurons
 
     def __repr__(self):
         defaults = {k: v.default for k, v in _signature_defaults(type(self)).items()}
@@ -250,7 +330,7 @@ class HopfieldNetwork(Network):
 
     See Also
     --------
-    AmariHopfieldNetwork : the seed tutorials' name, with ``threshold`` = max iterations.
+    AmariHopfieldNetwork : canns' signature, with ``threshold`` = the firing threshold.
     HebbianTrainer : stores patterns in the network and recalls them.
 
     Examples
@@ -298,7 +378,7 @@ class HopfieldNetwork(Network):
 
     # ------------------------------------------------------------------ recall
     def recall(self, probes, *, compiled=True, max_iter=None, return_info=False, progress=False,
-               what="probes"):
+               what="probes", rng=None, warn=True):
         """Run the dynamics from each probe until it settles.
 
         Parameters
@@ -315,11 +395,21 @@ class HopfieldNetwork(Network):
             convergence flags and energies) instead of the states alone.
         progress : bool, default=False
             Show a progress line on stderr.
+        rng : None, int or numpy.random.Generator, optional
+            Draws this call's asynchronous update orders instead of the
+            network's own generator ``model.rng``. Give each thread its own
+            (e.g. ``rng=seed``) to make concurrent recall reproducible.
+        warn : bool, default=True
+            Warn with :class:`~hebbmem.ConvergenceWarning` when a probe did
+            not reach a fixed point.
 
         Returns
         -------
         states : ndarray, same shape as ``probes``
             float32 +1/-1 states for ``'sign'``; float64 for graded activations.
+            A synchronous probe caught in a 2-cycle returns the state it holds
+            after exactly ``max_iter`` updates (the cycle's parity decides
+            which of its two states), as a fixed-length run would.
             Or a :class:`~hebbmem.RecallResult` if ``return_info=True``.
         """
         rep = self._require_weights("recall")
@@ -329,6 +419,7 @@ class HopfieldNetwork(Network):
                                       dtype=None, copy=False)
         max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
         compiled = check_bool(compiled, "compiled", "recall")
+        rng = self.rng if rng is None else np.random.default_rng(_check_seed(rng, "recall"))
         rep = self._recall_weights()
         mode = "async" if self.asyn else "sync"
         bar = ProgressLine(X.shape[0], f"recall ({mode})") if progress else None
@@ -338,10 +429,10 @@ class HopfieldNetwork(Network):
             thr = rep.dtype.type(self.bias / rep.scale)
             if self.asyn:
                 if compiled:
-                    out = dynamics.async_recall_compiled(rep, S0, thr, max_iter, self.rng,
+                    out = dynamics.async_recall_compiled(rep, S0, thr, max_iter, rng,
                                                          parallel=self.parallel, **common)
                 else:
-                    out = dynamics.async_recall_numpy(rep, S0, thr, max_iter, self.rng, **common)
+                    out = dynamics.async_recall_numpy(rep, S0, thr, max_iter, rng, **common)
             else:
                 if compiled:
                     out = dynamics.sync_recall_compiled(rep, S0, thr, max_iter,
@@ -352,7 +443,7 @@ class HopfieldNetwork(Network):
             path = ("compiled" if compiled else "numpy") + (", low-rank" if rep.kind == "lowrank" else ", dense")
         else:
             out = dynamics.continuous_recall(rep, X.astype(np.float64, copy=False), self.bias, self.temperature, self.activation,
-                                             max_iter, self.tol, self.asyn, self.rng, **common)
+                                             max_iter, self.tol, self.asyn, rng, **common)
             states = out.states
             path = "numpy, " + self.activation
         if bar is not None:
@@ -361,13 +452,27 @@ class HopfieldNetwork(Network):
             out.energy *= rep.scale
         converged = out.status == dynamics.CONVERGED
         cycled = out.status == dynamics.CYCLED
-        if not converged.all():
+        if warn and not converged.all():
             self._warn_unsettled(converged, cycled, max_iter)
         if was_1d:
             states = states[0]
         if not return_info:
             return states
         return RecallResult(states, out.n_iter, converged, cycled, out.energy, mode, path, max_iter)
+
+    def update(self, prev_energy=None):
+        """Advance the current state ``s`` by one step of the dynamics, as canns' ``model.update``.
+
+        One synchronous update of every neuron (``asyn=False``) or one
+        asynchronous sweep in a fresh random order (``asyn=True``), with the
+        tie rule. ``prev_energy`` is accepted for canns compatibility and
+        unused. Read ``model.s`` and ``model.energy`` afterwards.
+
+        Returns
+        -------
+        None
+        """
+        self.s = self.recall(self.s, max_iter=1, warn=False)
 
     def _warn_unsettled(self, converged, cycled, max_iter):
         stuck = int((~converged & ~cycled).sum())
@@ -388,34 +493,55 @@ class HopfieldNetwork(Network):
         )
 
 
-class AmariHopfieldNetwork(HopfieldNetwork):
-    r"""The Amari-Hopfield network of the seed tutorials (``threshold`` = max iterations).
+_CANNS_MODEL_KWARGS = ("name", "mode")  # brainpy's DynamicalSystem arguments: accepted, unused
+_NATIVE_KWARGS = ("max_iter", "tol", "storage", "parallel", "seed")
 
-    Identical to :class:`HopfieldNetwork`, with the seed tutorials'
-    signature ``AmariHopfieldNetwork(num_neurons, threshold, asyn, activation)``.
+
+class AmariHopfieldNetwork(HopfieldNetwork):
+    r"""The Amari-Hopfield network of the seed tutorials, with canns 1.5.0's signature.
+
+    A :class:`HopfieldNetwork` whose parameters follow canns:
+    ``AmariHopfieldNetwork(num_neurons, asyn, threshold, activation, temperature)``.
 
     .. math::
 
-        s_i \leftarrow \operatorname{sign}(h_i - \theta), \qquad h_i = \sum_j W_{ij} s_j
+        s_i \leftarrow f\Big(\frac{h_i - \theta}{T}\Big), \qquad h_i = \sum_j W_{ij} s_j
 
-    where :math:`\theta` is ``bias`` and :math:`W` the stored weights.
+    where
+
+    * :math:`\theta` is ``threshold``, the **firing threshold** (canns'
+      meaning; the seed tutorial's table calls it "max iterations", but every
+      result the seeds show comes from the firing threshold);
+    * :math:`f` is ``sign`` (with hebbmem's tie rule: a neuron whose field
+      equals :math:`\theta` keeps its state), ``tanh`` or the logistic
+      ``sigmoid``;
+    * :math:`T` is ``temperature`` (graded activations only);
+    * :math:`W` holds the stored weights.
+
+    The number of iterations is capped by ``predict(..., num_iter=20)``, as in
+    canns (``max_iter`` is 20 here). Recall stops earlier at a fixed point,
+    which gives the same state as running on; a synchronous 2-cycle returns
+    the state after exactly ``num_iter`` updates.
 
     Parameters
     ----------
     num_neurons : int
         Number of neurons N.
-    threshold : int, default=100
-        **The convergence criterion: the maximum number of iterations** (sync
-        updates or async sweeps), as in the seed tutorials' parameter table
-        ("Convergence criterion (max iterations)"); ``threshold=80.0`` means
-        at most 80 iterations. It is *not* the firing threshold: that one is
-        called ``bias`` (canns 1.5.0 used ``threshold`` as the firing
-        threshold, contrary to its own tutorial; hebbmem does not).
     asyn : bool, default=False
         Asynchronous (True) or synchronous (False) updates.
+    threshold : float, default=0.0
+        Firing threshold :math:`\theta` (``bias`` of :class:`HopfieldNetwork`).
     activation : {'sign', 'tanh', 'sigmoid'}, default='sign'
-    bias, temperature, tol, storage, parallel, seed
-        See :class:`HopfieldNetwork`.
+    temperature : float, default=1.0
+        :math:`T` of the graded activations.
+    **kwargs
+        ``name`` and ``mode`` (canns' model arguments) are accepted and
+        unused; ``max_iter`` (default 20), ``tol``, ``storage``,
+        ``parallel`` and ``seed`` are :class:`HopfieldNetwork`'s.
+
+    See Also
+    --------
+    HebbianTrainer : stores patterns (mean-centred by default, as in canns).
 
     Examples
     --------
@@ -423,21 +549,34 @@ class AmariHopfieldNetwork(HopfieldNetwork):
     >>> model = AmariHopfieldNetwork(num_neurons=784, threshold=80.0, asyn=False, activation="sign")
     >>> model.init_state().shape
     (784,)
-    >>> model.max_iter
-    80
+    >>> model.threshold, model.max_iter
+    (80.0, 20)
     """
 
-    def __init__(self, num_neurons, threshold=100, asyn=False, activation="sign", *, bias=0.0,
-                 temperature=1.0, tol=1e-6, storage="auto", parallel=False, seed=None):
-        max_iter = check_int(
-            threshold, "threshold", type(self).__name__, low=1,
-            fix="In hebbmem, 'threshold' is the maximum number of iterations (the seed tutorials' "
-                "convergence criterion); the firing threshold is the 'bias' parameter.",
-        )
-        super().__init__(num_neurons, asyn=asyn, activation=activation, max_iter=max_iter, bias=bias,
-                         temperature=temperature, tol=tol, storage=storage, parallel=parallel, seed=seed)
+    def __init__(self, num_neurons, asyn=False, threshold=0.0, activation="sign", temperature=1.0,
+                 **kwargs):
+        owner = type(self).__name__
+        unknown = sorted(set(kwargs) - set(_CANNS_MODEL_KWARGS) - set(_NATIVE_KWARGS))
+        if unknown:
+            raise TypeError(
+                f"{owner} got unexpected keyword argument(s) {', '.join(map(repr, unknown))}. It takes "
+                f"num_neurons, asyn, threshold, activation, temperature, plus "
+                f"{', '.join(_NATIVE_KWARGS + _CANNS_MODEL_KWARGS)}."
+            )
+        theta = check_real(threshold, "threshold", owner,
+                           fix="It is the firing threshold theta; the iteration cap is "
+                               "predict(..., num_iter=20).")
+        native = {k: kwargs[k] for k in _NATIVE_KWARGS if k in kwargs}
+        native.setdefault("max_iter", 20)
+        self.name = kwargs.get("name")
+        super().__init__(num_neurons, asyn=asyn, activation=activation, bias=theta,
+                         temperature=temperature, **native)
 
     @property
     def threshold(self):
-        """The maximum number of iterations (alias of ``max_iter``)."""
-        return self.max_iter
+        """The firing threshold :math:`\theta` (alias of ``bias``)."""
+        return self.bias
+
+    @threshold.setter
+    def threshold(self, value):
+        self.bias = check_real(value, "threshold", type(self).__name__)

@@ -13,6 +13,7 @@ below are what both forms compute.
 
 import math
 import warnings
+from fractions import Fraction
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from ._weights import (
     DenseWeights,
     LowRankWeights,
     check_dense_fits,
+    dense_sum,
     exact_dtype,
     snap_to_grid,
 )
@@ -60,6 +62,20 @@ class Rule:
     def _build(self, X):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _update(self, previous, X):
+        """Weights after learning ``X`` on top of ``previous`` (None: nothing stored yet).
+
+        Trainers call this on every ``train()``: learning *adds* to what the
+        network stores, as in canns. The default adds this rule's weights to
+        the previous ones as a dense float64 matrix; rules with an exact
+        incremental form (:class:`Hebbian`, :class:`Storkey`,
+        :class:`PseudoInverse`) override it.
+        """
+        new = self._build(X)
+        if previous is None:
+            return new
+        return dense_sum(previous, new)
+
     def _params(self):
         return {}
 
@@ -74,23 +90,71 @@ class Rule:
     __hash__ = None
 
 
-def _outer_product_factors(X, sign, subtract_mean, zero_diagonal, scale):
-    """Factors of ``sign * scale * sum_mu (x_mu - rho)(x_mu - rho)^T``, diagonal optionally zeroed."""
-    P, N = X.shape
-    if subtract_mean:
-        rho = X.mean()
-        # x - rho is not an integer: snap it to a power-of-two grid so that
-        # every field sum (N * P terms of U * V) stays exact in float64.
-        bits = (_EXACT_BITS - math.ceil(math.log2(N * P)) - 3) // 2
-        U = snap_to_grid(X - rho, bits)
-        dtype = np.float64
+class _OuterProductTerm:
+    """One ``train()`` call of an outer-product rule: ``weight * sum_mu a_mu a_mu^T``.
+
+    ``A`` holds the rows ``a_mu = x_mu - rho`` (float64, never modified) and
+    ``weight = sign * learning_rate / divisor`` is kept as its parts so that
+    ratios between calls stay exact rationals.
+    """
+
+    def __init__(self, A, sign, learning_rate, divisor, zero_diagonal):
+        self.A = A
+        self.sign = sign
+        self.learning_rate = learning_rate
+        self.divisor = divisor
+        self.zero_diagonal = zero_diagonal
+
+    def ratio(self, lr0):
+        """``weight / lr0`` as an exact fraction."""
+        return Fraction(self.learning_rate) / Fraction(lr0) * int(self.sign) / self.divisor
+
+
+_MAX_MULTIPLIER = 2 ** 20  # integer multipliers of the terms stay below this
+
+
+def _outer_product_factors(terms):
+    """Exact factors of ``sum_c weight_c * A_c^T A_c`` (diagonal zeroed as the calls asked).
+
+    Every term is written as ``scale * k_c * A_c^T A_c`` with one common
+    ``scale`` and integer multipliers ``k_c`` (``k = +-1`` for a single call),
+    so ``W_raw = U^T V`` with ``U = [A_1; A_2; ...]`` and ``V = [k_1 A_1; ...]``
+    is exactly symmetric. With +1/-1 patterns and no centring every field is
+    an integer; otherwise ``U`` is rounded to one power-of-two grid fine
+    enough that every field is still an exact float64 sum.
+    """
+    N = terms[0].A.shape[1]
+    lr0 = terms[0].learning_rate
+    ratios = [t.ratio(lr0) for t in terms]
+    common = math.lcm(*(r.denominator for r in ratios))
+    if common <= _MAX_MULTIPLIER and all(abs(r * common) <= _MAX_MULTIPLIER for r in ratios):
+        k = [int(r * common) for r in ratios]  # exact: weight_c = (lr0 / common) * k_c
+        scale = lr0 / common
     else:
-        # +1/-1 entries: every field is an integer of size at most N * P.
-        dtype = exact_dtype(N * P)
-        U = X.astype(dtype)
-    V = U if sign > 0 else -U
-    d = np.einsum("pi,pi->i", U, V) if zero_diagonal else np.zeros(N, dtype)
-    return LowRankWeights(U, V, d.astype(dtype), scale)
+        # Learning rates without a small common denominator: round their ratios to 20 bits.
+        top = max(abs(float(r)) for r in ratios)
+        k = [round(float(r) / top * _MAX_MULTIPLIER) for r in ratios]
+        scale = lr0 * top / _MAX_MULTIPLIER
+    A = np.concatenate([t.A for t in terms]) if len(terms) > 1 else terms[0].A
+    k_rows = np.repeat(np.array(k, dtype=np.float64), [t.A.shape[0] for t in terms])
+    load = float(np.abs(k_rows).sum()) * N  # a field is a sum of at most this many |a|^2-sized products
+    top = float(np.max(np.abs(A))) if A.size else 0.0
+    if np.array_equal(A, np.round(A)):
+        dtype = exact_dtype(load * top * top)  # integer fields
+        U = A.astype(dtype)
+    else:
+        # Keep 2 * bits + log2(load) below 53: every field an exact float64 sum.
+        bits = (_EXACT_BITS - math.ceil(math.log2(max(load, 2.0)))) // 2
+        U = snap_to_grid(A, bits)
+        dtype = np.float64
+    V = (k_rows[:, None] * U).astype(dtype)  # exact: integer multiples of grid values
+    zeroing = [c for c, t in enumerate(terms) if t.zero_diagonal]
+    if zeroing:  # a zero_diagonal call zeroes the diagonal of everything stored up to it
+        rows = sum(t.A.shape[0] for t in terms[: zeroing[-1] + 1])
+        d = np.einsum("pi,pi->i", U[:rows], V[:rows])
+    else:
+        d = np.zeros(N)
+    return LowRankWeights(U, V, d.astype(dtype), scale, symmetric=True, terms=list(terms))
 
 
 class Hebbian(Rule):
@@ -103,7 +167,8 @@ class Hebbian(Rule):
 
     where
 
-    * :math:`x^\mu_i \in \{-1, +1\}` is neuron :math:`i` of stored pattern :math:`\mu`;
+    * :math:`x^\mu_i` is neuron :math:`i` of stored pattern :math:`\mu`
+      (+1/-1 for sign networks; graded values for tanh/sigmoid networks);
     * :math:`P` is the number of patterns (the :math:`1/P` factor is dropped
       when ``normalize=False``);
     * :math:`\eta` is ``learning_rate``;
@@ -111,6 +176,12 @@ class Hebbian(Rule):
       and 0 otherwise (centering helps biased patterns, such as images with
       more dark than light pixels);
     * the diagonal is zeroed when ``zero_diagonal=True`` (no self-connections).
+
+    Learning **adds**: every ``train()`` call adds its term to the weights
+    already stored, :math:`W \leftarrow W + \Delta W` (then zeroes the
+    diagonal if asked), as in canns. An :class:`AntiHebbian` call on the
+    same patterns therefore unlearns them. ``model.reset_weights()`` starts
+    over.
 
     This is the rule of the seed tutorials, :math:`W = \frac1P\sum_\mu x^\mu x^{\mu T}`.
     It stores up to about :math:`0.138\,N` random patterns; correlated
@@ -130,12 +201,20 @@ class Hebbian(Rule):
 
     Notes
     -----
-    Internally the weights are kept as the integer matrix
-    :math:`\sum_\mu x^\mu x^{\mu T}` and the scale :math:`\eta/P`, so fields
-    are exact integers and a field equal to the threshold is a true tie.
-    With ``subtract_mean=True``, :math:`x - \rho` is rounded to a
-    power-of-two grid fine enough (at least 13 bits) to keep fields exact in
-    float64.
+    Internally the weights are kept as factors,
+    :math:`W = c\, U^T V - \operatorname{diag}(d)` with :math:`U` the stored
+    rows :math:`x^\mu - \rho` of every call, :math:`V` the same rows times
+    an integer :math:`k` per call and one common scale :math:`c` (for one
+    call, :math:`k = 1` and :math:`c = \eta/P`; after calls with
+    :math:`P_1` and :math:`P_2` patterns, :math:`c = \eta/\operatorname{lcm}(P_1, P_2)`).
+    With +1/-1 patterns and no centring every field is then an exact integer
+    and a field equal to the threshold is a true tie. With
+    ``subtract_mean=True`` or graded patterns, :math:`U` is rounded to one
+    power-of-two grid, fine enough (at least 13 bits for typical sizes) to
+    keep every field an exact float64 sum. What stays exact after many calls:
+    the fields of the stored (rounded) weights, on every code path; what is
+    rounded: centred or graded rows (to the grid) and learning-rate ratios
+    without a common denominator below :math:`2^{20}` (to 20 bits).
 
     Examples
     --------
@@ -156,12 +235,21 @@ class Hebbian(Rule):
         self.normalize = check_bool(normalize, "normalize", "Hebbian")
         self.learning_rate = check_real(learning_rate, "learning_rate", "Hebbian", low=0, low_open=True)
 
-    _sign = 1.0
+    _sign = 1
 
     def _build(self, X):
+        return self._update(None, X)
+
+    def _update(self, previous, X):
         P = X.shape[0]
-        scale = self.learning_rate / P if self.normalize else self.learning_rate
-        return _outer_product_factors(X, self._sign, self.subtract_mean, self.zero_diagonal, scale)
+        A = X - X.mean() if self.subtract_mean else X
+        term = _OuterProductTerm(A, self._sign, self.learning_rate, P if self.normalize else 1,
+                                 self.zero_diagonal)
+        if previous is None:
+            return _outer_product_factors([term])
+        if getattr(previous, "terms", None) is not None:
+            return _outer_product_factors(previous.terms + [term])
+        return dense_sum(previous, _outer_product_factors([term]), self.zero_diagonal)
 
 
 class AntiHebbian(Hebbian):
@@ -201,7 +289,7 @@ class AntiHebbian(Hebbian):
     array([ 0.,  1., -1.,  1.])
     """
 
-    _sign = -1.0
+    _sign = -1
 
 
 class PseudoInverse(Rule):

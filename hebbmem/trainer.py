@@ -13,33 +13,40 @@ and its classes are also available as ``hebbmem.Trainer`` and friends.
 
 import numpy as np
 
-from ._validation import as_pattern_matrix, check_bool, check_int
-from .networks import Network
+from ._validation import check_bool, check_choice, check_int, check_real
 from .rules import AntiHebbian, Hebbian, Rule
 
 __all__ = ["Trainer", "HebbianTrainer", "AntiHebbianTrainer"]
 
 
 class Trainer:
-    """Store patterns in a network with a learning rule, and recall them.
+    """Store patterns in a network with a learning rule, and recall them; also the base class.
+
+    ``Trainer(model, rule)`` applies any :class:`~hebbmem.Rule` to a
+    network. It is also the base a user subclasses, as in canns: a custom
+    trainer overrides :meth:`train` (and usually :meth:`predict`) and
+    inherits :meth:`predict_batch` and :meth:`configure_progress`.
 
     Parameters
     ----------
-    model : HopfieldNetwork
-        The network to train. Training replaces its weights.
-    rule : Rule
+    model : HopfieldNetwork, optional
+        The network to train. Training *adds* to its stored weights
+        (``model.reset_weights()`` starts over). A subclass may take any
+        model it knows how to train.
+    rule : Rule, optional
         The learning rule, e.g. ``hebbmem.Hebbian()``, ``hebbmem.Storkey()``
-        or ``hebbmem.PseudoInverse()``.
+        or ``hebbmem.PseudoInverse()``. Needed unless a subclass overrides
+        :meth:`train`.
+    show_iteration_progress : bool, default=False
+        Show a progress line during :meth:`predict`.
     compiled_prediction : bool, default=True
         Recall with the Numba kernels (True) or the plain NumPy code
         (False). Both give identical results for the same seed.
-    show_iteration_progress : bool, default=False
-        Show a progress line during :meth:`predict`.
 
     Attributes
     ----------
     patterns_ : ndarray of shape (n_patterns, num_neurons), float32
-        The patterns stored by the last :meth:`train` call.
+        The patterns given to the last :meth:`train` call.
 
     Examples
     --------
@@ -49,25 +56,41 @@ class Trainer:
     >>> trainer.predict_batch(X).astype(int)
     array([[ 1,  1,  1, -1, -1, -1],
            [ 1, -1,  1, -1,  1, -1]])
+
+    A custom trainer (here: Hebb's rule written out, one pattern at a time):
+
+    >>> class MyHebb(hm.Trainer):
+    ...     def train(self, train_data):
+    ...         W = np.array(self.model.W, dtype=float)
+    ...         for x in np.asarray(train_data, dtype=float):
+    ...             W += np.outer(x, x) / len(train_data)
+    ...         np.fill_diagonal(W, 0.0)
+    ...         self.model.W = W
+    ...         return self
+    ...     def predict(self, pattern, num_iter=20):
+    ...         return self.model.recall(pattern, max_iter=num_iter)
+    >>> mine = MyHebb(hm.HopfieldNetwork(6)).train(X)
+    >>> [p.astype(int).tolist() for p in mine.predict_batch(X)][0]
+    [1, 1, 1, -1, -1, -1]
     """
 
-    def __init__(self, model, rule, *, compiled_prediction=True, show_iteration_progress=False):
+    def __init__(self, model=None, rule=None, *, show_iteration_progress=False, compiled_prediction=True):
         owner = type(self).__name__
-        if isinstance(model, type) and issubclass(model, Network):
+        if isinstance(model, type):
             raise TypeError(
-                f"{owner} needs a network instance, but got the class {model.__name__}: create it "
+                f"{owner} needs a model instance, but got the class {model.__name__}: create it "
                 f"first, e.g. model = {model.__name__}(num_neurons=784), then {owner}(model)."
-            )
-        if not isinstance(model, Network):
-            raise TypeError(
-                f"{owner} needs a network as its model, e.g. hebbmem.HopfieldNetwork(num_neurons=784); "
-                f"got {type(model).__name__}."
             )
         if isinstance(rule, type) and issubclass(rule, Rule):
             raise TypeError(f"rule must be a Rule instance: write {rule.__name__}() with parentheses.")
-        if not isinstance(rule, Rule):
+        if rule is not None and not isinstance(rule, Rule):
             raise TypeError(
                 f"rule must be a hebbmem Rule such as hebbmem.Hebbian(); got {type(rule).__name__}."
+            )
+        if rule is not None and not (hasattr(model, "_learn") and hasattr(model, "recall")):
+            raise TypeError(
+                f"{owner} with a rule needs a hebbmem network as its model, e.g. "
+                f"hebbmem.HopfieldNetwork(num_neurons=784); got {type(model).__name__}."
             )
         self.model = model
         self.rule = rule
@@ -75,24 +98,57 @@ class Trainer:
         self.show_iteration_progress = check_bool(show_iteration_progress, "show_iteration_progress", owner)
         self.patterns_ = None
 
-    def train(self, train_data):
-        """Store patterns in the network in one shot (replacing earlier weights).
-
-        Parameters
-        ----------
-        train_data : list of 1-D arrays, or array-like of shape (n_patterns, num_neurons)
-            Bipolar patterns (values -1 and +1). Not modified.
+    def configure_progress(self, *, show_iteration_progress=None, compiled_prediction=None):
+        """Change the progress and compiled-prediction flags (None keeps a flag as it is).
 
         Returns
         -------
         self : Trainer
         """
-        X, _ = as_pattern_matrix(train_data, what="patterns", n_neurons=self.model.num_neurons)
-        self.model._set_weights(self.rule._build(X))
+        owner = type(self).__name__
+        if show_iteration_progress is not None:
+            self.show_iteration_progress = check_bool(show_iteration_progress, "show_iteration_progress", owner)
+        if compiled_prediction is not None:
+            self.compiled_prediction = check_bool(compiled_prediction, "compiled_prediction", owner)
+        return self
+
+    def _network(self, method):
+        model = self.model
+        if self.rule is None or model is None:
+            raise TypeError(
+                f"{type(self).__name__}.{method}() needs a model and a rule: write "
+                f"hebbmem.Trainer(model, hebbmem.Hebbian()), or subclass Trainer and override {method}()."
+            )
+        return model
+
+    def train(self, train_data):
+        """Learn patterns: the rule's weights are *added* to those already stored.
+
+        Parameters
+        ----------
+        train_data : list of 1-D arrays, or array-like of shape (n_patterns, num_neurons)
+            Bipolar patterns (values -1 and +1) for ``'sign'`` networks; any
+            finite values for graded (``'tanh'``, ``'sigmoid'``) networks. Not
+            modified.
+
+        Returns
+        -------
+        self : Trainer
+
+        Notes
+        -----
+        As in canns, a second call adds to the first: ``W <- W + dW``. So an
+        anti-Hebbian trainer on a trained network unlearns. Call
+        ``model.reset_weights()`` to start over.
+        """
+        model = self._network("train")
+        X = model._as_patterns(train_data)
+        model._learn(X, self.rule)
         self.patterns_ = X.astype(np.float32)
         return self
 
-    def predict(self, pattern, num_iter=None, compiled=None, show_progress=None, return_info=False):
+    def predict(self, pattern, num_iter=None, compiled=None, show_progress=None, convergence_threshold=1e-10,
+                progress_callback=None, *, return_info=False, seed=None):
         """Recall one pattern: run the network from ``pattern`` until it settles.
 
         Parameters
@@ -101,35 +157,62 @@ class Trainer:
             The (noisy) probe. Not modified. A 2-D input is recalled row by
             row and returned with the same shape.
         num_iter : int, optional
-            Maximum iterations for this call (default: the network's ``max_iter``).
+            Maximum iterations (synchronous updates or asynchronous sweeps)
+            for this call; default: the network's ``max_iter`` (20 for
+            :class:`~hebbmem.AmariHopfieldNetwork`, as canns). Recall stops
+            earlier at a fixed point, which gives the same state.
         compiled : bool, optional
             Overrides ``compiled_prediction`` for this call.
         show_progress : bool, optional
             Overrides ``show_iteration_progress`` for this call.
+        convergence_threshold : float, default=1e-10
+            Accepted for canns compatibility. Sign networks stop at an exact
+            fixed point; graded networks stop when no state moves by more than
+            the network's ``tol``.
+        progress_callback : callable, optional
+            Called as ``progress_callback(iteration, energy, converged,
+            energy_change)`` for every iteration performed, after recall.
         return_info : bool, default=False
             Return a :class:`~hebbmem.RecallResult` with iterations,
             convergence flags and the energy trace.
+        seed : None, int or numpy.random.Generator, optional
+            Draws this call's asynchronous update orders (default: the
+            network's generator). Pass one per thread for reproducible
+            concurrent recall.
 
         Returns
         -------
         state : ndarray of the same shape as ``pattern`` (or a RecallResult)
+            The recalled state is also left in ``model.s``.
         """
+        model = self._network("predict")
         num_iter = self._check_num_iter(num_iter, "predict")
-        result = self.model.recall(
+        check_real(convergence_threshold, "convergence_threshold", "predict", low=0)
+        if progress_callback is not None and not callable(progress_callback):
+            raise TypeError(
+                f"progress_callback must be callable as f(iteration, energy, converged, energy_change); "
+                f"got {type(progress_callback).__name__}."
+            )
+        want_info = return_info or progress_callback is not None
+        result = model.recall(
             pattern,
             compiled=self.compiled_prediction if compiled is None else compiled,
             max_iter=num_iter,
-            return_info=return_info,
+            return_info=want_info,
             progress=self.show_iteration_progress if show_progress is None else show_progress,
             what="pattern",
+            rng=seed,
         )
-        states = result.states if return_info else result
+        states = result.states if want_info else result
+        if progress_callback is not None:
+            _replay_progress(result, progress_callback)
         if states.ndim == 1:
-            self.model.s = states.astype(np.float32)
-        return result
+            model.s = states.copy()
+        return result if return_info else states
 
     def predict_batch(self, patterns, num_iter=None, compiled=None, show_sample_progress=False,
-                      return_info=False):
+                      show_iteration_progress=None, convergence_threshold=1e-10, *, return_info=False,
+                      seed=None):
         """Recall many patterns at once (batched: one matrix product per iteration).
 
         Parameters
@@ -137,22 +220,33 @@ class Trainer:
         patterns : list of 1-D arrays, or array-like of shape (n, num_neurons)
             The probes. Not modified.
         num_iter : int, optional
-            Maximum iterations for this call.
+            Maximum iterations for this call (default: the network's ``max_iter``).
         compiled : bool, optional
             Overrides ``compiled_prediction`` for this call.
         show_sample_progress : bool, default=False
             Show a progress line of how many probes have settled.
+        show_iteration_progress, convergence_threshold
+            Accepted for canns compatibility (see :meth:`predict`).
         return_info : bool, default=False
             Return a :class:`~hebbmem.RecallResult` instead of the states.
+        seed : None, int or numpy.random.Generator, optional
+            Draws this call's asynchronous update orders.
 
         Returns
         -------
         states : ndarray of shape (n, num_neurons) (or a RecallResult)
+            A subclass that overrides :meth:`predict` gets a list: its
+            ``predict`` applied to every pattern.
         """
+        if type(self).predict is not Trainer.predict:  # a custom trainer: call its predict per pattern
+            kwargs = {} if num_iter is None else {"num_iter": num_iter}
+            return [self.predict(p, **kwargs) for p in patterns]
+        model = self._network("predict_batch")
         num_iter = self._check_num_iter(num_iter, "predict_batch")
+        check_real(convergence_threshold, "convergence_threshold", "predict_batch", low=0)
         if not isinstance(patterns, (list, tuple)) and np.ndim(patterns) == 1:
             raise ValueError(
-                f"predict_batch expects several patterns, shape (n, {self.model.num_neurons}) or a list "
+                f"predict_batch expects several patterns, shape (n, {model.num_neurons}) or a list "
                 f"of 1-D arrays; got one 1-D pattern of shape {np.shape(patterns)}. Use predict() for a "
                 f"single pattern, or wrap it: predict_batch([pattern])."
             )
@@ -161,14 +255,19 @@ class Trainer:
                 "predict_batch expects a list of patterns, but got a list of numbers (one pattern?). "
                 "Use predict(pattern) for a single pattern, or predict_batch([pattern])."
             )
-        return self.model.recall(
+        result = model.recall(
             patterns,
             compiled=self.compiled_prediction if compiled is None else compiled,
             max_iter=num_iter,
             return_info=return_info,
-            progress=show_sample_progress,
+            progress=check_bool(show_sample_progress, "show_sample_progress", "predict_batch"),
             what="patterns",
+            rng=seed,
         )
+        states = result.states if return_info else result
+        if len(states):
+            model.s = states[-1].copy()
+        return result
 
     @staticmethod
     def _check_num_iter(num_iter, method):
@@ -178,25 +277,62 @@ class Trainer:
                          fix="It caps the iterations of this call; leave it out to use the network's max_iter.")
 
     def __repr__(self):
-        rule = "" if type(self) is not Trainer else f", {self.rule!r}"
+        rule = "" if type(self) is not Trainer or self.rule is None else f", {self.rule!r}"
         extra = "" if self.compiled_prediction else ", compiled_prediction=False"
         return f"{type(self).__name__}({self.model!r}{rule}{extra})"
 
 
-class HebbianTrainer(Trainer):
-    """A :class:`Trainer` with the :class:`~hebbmem.Hebbian` rule.
+def _replay_progress(result, callback):
+    """Call canns' ``progress_callback(iteration, energy, converged, energy_change)`` per iteration."""
+    for k in range(len(result.n_iter)):
+        trace = result.energy_trace(k)
+        for it in range(1, len(trace)):
+            done = it == len(trace) - 1 and bool(result.converged[k])
+            callback(it, float(trace[it]), done, abs(float(trace[it] - trace[it - 1])))
 
-    ``W = (1/P) sum_mu x_mu x_mu^T`` with a zero diagonal, as in the seed
-    tutorials (see :class:`~hebbmem.Hebbian` for the formula).
+
+class HebbianTrainer(Trainer):
+    r"""A :class:`Trainer` with the :class:`~hebbmem.Hebbian` rule, in canns 1.5.0's signature.
+
+    Every :meth:`~Trainer.train` call adds
+
+    .. math::
+
+        \Delta W = \frac{\eta}{P} \sum_{\mu=1}^{P} (x^\mu - \rho)(x^\mu - \rho)^T,
+        \qquad \text{then } W_{ii} = 0
+
+    where
+
+    * :math:`x^\mu` are the patterns of this call and :math:`P` their number
+      (the :math:`1/P` is dropped when ``normalize_by_patterns=False``);
+    * :math:`\rho` is their mean activity (a scalar) when ``subtract_mean=True``,
+      the default, as in canns, and 0 otherwise;
+    * :math:`\eta` is ``learning_rate``;
+    * the diagonal is zeroed when ``zero_diagonal=True``.
 
     Parameters
     ----------
     model : HopfieldNetwork
-    subtract_mean, zero_diagonal, normalize, learning_rate
-        Passed to :class:`~hebbmem.Hebbian`. ``subtract_mean`` is off by
-        default (canns 1.5.0 turns it on).
-    compiled_prediction : bool, default=True
     show_iteration_progress : bool, default=False
+    compiled_prediction : bool, default=True
+        See :class:`Trainer`.
+    weight_attr : {'W'}, default='W'
+        canns' name of the weight attribute; hebbmem networks keep weights in ``W``.
+    subtract_mean : bool, default=True
+        Centre the patterns by their mean activity :math:`\rho` (canns' default).
+    zero_diagonal : bool, default=True
+    normalize_by_patterns : bool, default=True
+        Divide by the number of patterns of the call.
+    prefer_generic, prefer_generic_predict : bool, default=True
+        Accepted for canns compatibility; hebbmem has one training and one
+        prediction path, so they change nothing.
+    state_attr : {None, 's'}, default=None
+        canns' name of the state attribute; hebbmem networks keep it in ``s``.
+    preserve_on_resize : bool, default=True
+        Accepted for canns compatibility. hebbmem never resizes a network:
+        patterns of the wrong length get a clear error instead.
+    learning_rate : float, default=1.0
+        :math:`\eta` (hebbmem's addition).
 
     Examples
     --------
@@ -212,19 +348,62 @@ class HebbianTrainer(Trainer):
 
     _rule_class = Hebbian
 
-    def __init__(self, model, *, subtract_mean=False, zero_diagonal=True, normalize=True,
-                 learning_rate=1.0, compiled_prediction=True, show_iteration_progress=False):
-        rule = self._rule_class(subtract_mean=subtract_mean, zero_diagonal=zero_diagonal,
-                                normalize=normalize, learning_rate=learning_rate)
-        super().__init__(model, rule, compiled_prediction=compiled_prediction,
-                         show_iteration_progress=show_iteration_progress)
+    def __init__(self, model, show_iteration_progress=False, compiled_prediction=True, *, weight_attr="W",
+                 subtract_mean=True, zero_diagonal=True, normalize_by_patterns=True, prefer_generic=True,
+                 state_attr=None, prefer_generic_predict=True, preserve_on_resize=True, learning_rate=1.0):
+        owner = type(self).__name__
+        if weight_attr not in ("W", None):
+            raise ValueError(
+                f"The 'weight_attr' parameter of {owner} must be 'W' (or None): hebbmem networks keep "
+                f"their weights in model.W. Got {weight_attr!r} instead."
+            )
+        if state_attr not in ("s", None):
+            raise ValueError(
+                f"The 'state_attr' parameter of {owner} must be None or 's': hebbmem networks keep "
+                f"their state in model.s. Got {state_attr!r} instead."
+            )
+        self.weight_attr = "W"
+        self.state_attr = state_attr
+        self.prefer_generic = check_bool(prefer_generic, "prefer_generic", owner)
+        self.prefer_generic_predict = check_bool(prefer_generic_predict, "prefer_generic_predict", owner)
+        self.preserve_on_resize = check_bool(preserve_on_resize, "preserve_on_resize", owner)
+        rule = self._rule_class(subtract_mean=check_bool(subtract_mean, "subtract_mean", owner),
+                                zero_diagonal=check_bool(zero_diagonal, "zero_diagonal", owner),
+                                normalize=check_bool(normalize_by_patterns, "normalize_by_patterns", owner),
+                                learning_rate=learning_rate)
+        super().__init__(model, rule, show_iteration_progress=show_iteration_progress,
+                         compiled_prediction=compiled_prediction)
+
+    @property
+    def subtract_mean(self):
+        return self.rule.subtract_mean
+
+    @property
+    def zero_diagonal(self):
+        return self.rule.zero_diagonal
+
+    @property
+    def normalize_by_patterns(self):
+        return self.rule.normalize
 
 
 class AntiHebbianTrainer(HebbianTrainer):
-    """A :class:`Trainer` with the :class:`~hebbmem.AntiHebbian` rule (``W -> -W``).
+    r"""A :class:`Trainer` with the :class:`~hebbmem.AntiHebbian` rule: :math:`W \leftarrow W - \Delta W`.
 
-    Same parameters as :class:`HebbianTrainer`.
+    Same parameters and formula as :class:`HebbianTrainer` with the opposite
+    sign. On a network that has learned patterns with Hebbian training, an
+    anti-Hebbian call on some of them unlearns those (as in canns, where
+    training adds to the stored weights).
+
+    Examples
+    --------
+    >>> import numpy as np, hebbmem as hm
+    >>> x = np.array([1.0, -1.0, 1.0, -1.0])
+    >>> model = hm.AmariHopfieldNetwork(4)
+    >>> _ = hm.HebbianTrainer(model, subtract_mean=False).train([x])
+    >>> _ = hm.AntiHebbianTrainer(model, subtract_mean=False).train([x])
+    >>> bool((model.W == 0).all())
+    True
     """
 
     _rule_class = AntiHebbian
-

@@ -59,21 +59,26 @@ def sign_update(h, s, theta):
 
 
 def sync_recall(W, s, theta, max_iter):
-    """Synchronous updates until a fixed point or a 2-cycle.
+    """The textbook fixed-length run: exactly ``max_iter`` synchronous updates.
 
-    Returns (state, n_iter, status) with status 'converged', 'cycled' or 'max_iter'.
+    Returns (state after ``max_iter`` updates, n_iter, status), where n_iter
+    and status say when the run first reached a fixed point ('converged') or
+    returned to the state of two updates before ('cycled'), or 'max_iter'.
+    After a fixed point the state no longer changes, so the loop may stop.
     """
     s = np.array(s, dtype=float)
-    before = s.copy()
+    history = [s]
+    n_iter, status = max_iter, "max_iter"
     for it in range(1, max_iter + 1):
         h = [np.dot(W[i], s) for i in range(len(s))]  # one dot per neuron
         new = np.array([sign_update(h[i], s[i], theta) for i in range(len(s))])
         if np.array_equal(new, s):
-            return new, it, "converged"
-        if np.array_equal(new, before):
-            return new, it, "cycled"
-        before, s = s, new
-    return s, max_iter, "max_iter"
+            return new, (it if status == "max_iter" else n_iter), (status if status != "max_iter" else "converged")
+        if status == "max_iter" and it > 1 and np.array_equal(new, history[-2]):
+            n_iter, status = it, "cycled"
+        history.append(new)
+        s = new
+    return s, n_iter, status
 
 
 def splitmix64(key, count):

@@ -43,7 +43,7 @@ def X():
 def trainer():
     """8 patterns of 64 neurons (8 x 8), synchronous."""
     model = hm.HopfieldNetwork(64, seed=0)
-    return hm.HebbianTrainer(model).train(random_patterns(8, 64, seed=22))
+    return hm.HebbianTrainer(model, subtract_mean=False).train(random_patterns(8, 64, seed=22))
 
 
 def image(ax, k=0):
@@ -287,9 +287,12 @@ def test_plot_weights_errors_draw_nothing(trainer):
     with pytest.raises(TypeError, match=r"got a trainer\. Pass its network's weights, "
                                         r"plot_weights\(trainer\.model\.W\)"):
         plotting.plot_weights(trainer)
-    with pytest.raises(hm.NotTrainedError, match=r"Cannot read W: the network has no weights yet"):
-        plotting.plot_weights(hm.HopfieldNetwork(4))
     assert no_figures()
+
+
+def test_plot_weights_of_an_untrained_network_draws_zeros():
+    ax = plotting.plot_weights(hm.HopfieldNetwork(4))  # W = 0 before training, as in canns
+    assert not np.asarray(ax.images[0].get_array()).any()
 
 
 # ------------------------------------------------------------- plot_energy
@@ -299,7 +302,7 @@ def test_plot_weights_errors_draw_nothing(trainer):
 def tiny_result():
     """XA stored (W = XA XA^T - I, E = -((XA.s)^2 - 4) / 2); probes PROBE_A and XA."""
     model = hm.HopfieldNetwork(4)
-    hm.HebbianTrainer(model).train(XA[None, :])
+    hm.HebbianTrainer(model, subtract_mean=False).train(XA[None, :])
     return model.recall(np.stack([PROBE_A, XA]), return_info=True)
 
 
@@ -318,7 +321,7 @@ def test_plot_energy_by_hand(tiny_result):
 @pytest.mark.parametrize("asyn", [False, True], ids=["sync", "async"])
 def test_plot_energy_lines_are_the_energy_traces(trainer, asyn):
     model = hm.HopfieldNetwork(64, asyn=asyn, seed=1)
-    hm.HebbianTrainer(model).train(trainer.patterns_)
+    hm.HebbianTrainer(model, subtract_mean=False).train(trainer.patterns_)
     result = model.recall(corrupt(trainer.patterns_[:5], 0.3, seed=4), return_info=True)
     ax = plotting.plot_energy(result)
     assert len(ax.lines) == 5
@@ -348,7 +351,7 @@ def test_plot_energy_labels_and_drawing_twice_into_one_axes(trainer):
     probes = corrupt(trainer.patterns_[:2], 0.3, seed=6)
     sync = trainer.predict_batch(probes, return_info=True)
     model = hm.HopfieldNetwork(64, asyn=True, seed=2)
-    hm.HebbianTrainer(model).train(trainer.patterns_)
+    hm.HebbianTrainer(model, subtract_mean=False).train(trainer.patterns_)
     asyn = model.recall(probes, return_info=True)
     fig, ax = plt.subplots()
     assert plotting.plot_energy(sync, ax=ax, label="sync") is ax
@@ -442,7 +445,7 @@ def test_plot_overlaps_by_hand():
 def test_plot_overlaps_lines_are_the_columns(trainer):
     X = trainer.patterns_
     model = hm.HopfieldNetwork(64, asyn=True, seed=3)
-    hm.HebbianTrainer(model).train(X)
+    hm.HebbianTrainer(model, subtract_mean=False).train(X)
     m = overlap_trajectory(model, corrupt(X[:1], 0.3, seed=8)[0], X)
     fig, ax = plt.subplots()
     out = plotting.plot_overlaps(m, ax=ax, labels=[f"digit {k}" for k in range(8)], xlabel="sweep")

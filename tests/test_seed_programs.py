@@ -189,19 +189,22 @@ def test_how_to_train_complete_program(size, sandbox, capsys):
 
 
 def test_how_to_train_weights_are_what_happened_internally(sandbox, capsys):
-    """Step 3's "What happened internally": W = (1/P) sum_mu outer(p, p), zero diagonal."""
+    """Step 3's "What happened internally": W = (1/P) sum_mu outer(p, p), zero diagonal,
+    with the patterns centred by their mean activity first, as HebbianTrainer (and canns) does."""
     ns = how_to_train_program(32)
     training_data = ns["training_data"]
     N = training_data[0].size
 
-    # The seed's "simplified version of Hebbian weight update", verbatim.
+    # The seed's "simplified version of Hebbian weight update", with canns' default centring.
+    rho = np.mean(training_data)
     W = np.zeros((N, N))
     for pattern in training_data:
-        W += np.outer(pattern, pattern)  # Hebbian: w_ij += x_i * x_j
+        W += np.outer(pattern - rho, pattern - rho)  # Hebbian: w_ij += x_i * x_j
     W /= len(training_data)  # Normalize
     np.fill_diagonal(W, 0)   # No self-connections
 
-    np.testing.assert_array_equal(ns["model"].W, W)  # exact: multiples of 1/4
+    # hebbmem rounds the centred rows to a power-of-two grid (>= 20 bits here) to keep fields exact
+    np.testing.assert_allclose(ns["model"].W, W, rtol=1e-5, atol=1e-6)
 
 
 def test_how_to_train_quick_reference(capsys):
@@ -555,11 +558,10 @@ def test_section_1_3_quick_start(tutorial):
     np.testing.assert_array_equal(both[0], output)
 
 
-def test_section_2_2_threshold_is_max_iterations(tutorial):
+def test_section_2_2_threshold_is_the_firing_threshold(tutorial):
     model = tutorial.after["2.2"]["model"]
-    assert model.max_iter == 80 and isinstance(model.max_iter, int)
-    assert model.threshold == 80
-    assert model.bias == 0.0  # the firing threshold is not 80
+    assert model.threshold == 80.0 and model.bias == 80.0  # canns' meaning: the firing threshold
+    assert model.max_iter == 20  # the iteration cap is predict's num_iter, 20 as in canns
     assert model.asyn is False and model.activation == "sign"
     assert not model.is_trained
 
@@ -567,16 +569,18 @@ def test_section_2_2_threshold_is_max_iterations(tutorial):
 def test_section_3_3_training(tutorial):
     ns = tutorial.ns
     model, train_patterns = ns["model"], ns["train_patterns"]
-    assert model.max_iter == 80
+    assert model.threshold == 80.0
     W = model.W
     assert W.shape == (784, 784)
     np.testing.assert_array_equal(W, W.T)
     np.testing.assert_array_equal(np.diag(W), 0)
-    # 3.3's "Training details": W = (1/P) sum_mu p p^T, W_ii = 0.
+    # 3.3's "Training details": W = (1/P) sum_mu p p^T, W_ii = 0, with the optional mean
+    # subtraction on, as HebbianTrainer's (and canns') default.
     P = np.array(train_patterns, dtype=np.float64)
-    expected = P.T @ P / len(P)
+    C = P - P.mean()
+    expected = C.T @ C / len(P)
     np.fill_diagonal(expected, 0)
-    np.testing.assert_allclose(W, expected, rtol=1e-6)  # W is float32: 1/3 is rounded
+    np.testing.assert_allclose(W, expected, rtol=1e-5, atol=1e-6)  # centred rows on a fine grid
     np.testing.assert_array_equal(ns["trainer"].patterns_, P)
 
 
@@ -623,8 +627,12 @@ def test_section_4_3_hebbian_vs_anti_hebbian(tutorial):
         np.testing.assert_array_equal(W, W.T)
         np.testing.assert_array_equal(np.diag(W), 0)
     np.testing.assert_array_equal(W_hebb, -W_anti)
-    # Normalised by 1/P, so the tutorial's colour range vmin=-1, vmax=1 shows every weight.
-    assert np.abs(W_hebb).max() <= 1
+    # Centred, normalised by 1/P: W = (1/P) sum (p - rho)(p - rho)^T, as canns computes it
+    P = np.array(ns["train_patterns"], dtype=np.float64)
+    C = P - P.mean()
+    expected = C.T @ C / len(P)
+    np.fill_diagonal(expected, 0)
+    np.testing.assert_allclose(W_hebb, expected, rtol=1e-5, atol=1e-6)
     assert ns["model_hebb"].activation == "tanh" and ns["model_anti"].activation == "tanh"
     assert [ax.get_title() for ax in (ns["ax1"], ns["ax2"])] == ["Hebbian Weights", "Anti-Hebbian Weights"]
 
@@ -650,24 +658,30 @@ def test_init_state_returns_all_ones():
     np.testing.assert_array_equal(model.init_state(), np.ones(784))
 
 
-def test_threshold_80_means_at_most_80_iterations():
+def test_threshold_80_is_the_firing_threshold_and_num_iter_caps():
     from hebbmem.models.brain_inspired import AmariHopfieldNetwork
 
     model = AmariHopfieldNetwork(num_neurons=784, threshold=80.0, asyn=False, activation="sign")
-    assert model.max_iter == 80 and model.threshold == 80
-    assert model.bias == 0.0
-    assert AmariHopfieldNetwork(num_neurons=784).max_iter == 100  # the default
+    assert model.threshold == 80.0 and model.bias == 80.0
+    assert AmariHopfieldNetwork(num_neurons=784).threshold == 0.0  # canns' default
+    assert AmariHopfieldNetwork(num_neurons=784).max_iter == 20    # canns' predict(num_iter=20)
 
-    # Behaviour, not just the attribute: threshold=1 stops after one update.
+    # Behaviour, not just the attribute: num_iter=1 stops after one update.
     rng = np.random.default_rng(3)
     X = np.where(rng.random((3, 64)) < 0.5, -1.0, 1.0)
     probe = X[0].copy()
     probe[:20] *= -1  # needs more than one update to settle
-    model = AmariHopfieldNetwork(num_neurons=64, threshold=1)
-    trainer = hm.HebbianTrainer(model).train(X)
+    model = AmariHopfieldNetwork(num_neurons=64)
+    trainer = hm.HebbianTrainer(model)
+    trainer.train(X)
     with pytest.warns(ConvergenceWarning, match="max_iter=1"):  # the cap is reported, never hidden
-        info = trainer.predict(probe, return_info=True)
+        info = trainer.predict(probe, num_iter=1, return_info=True)
     assert info.n_iter.tolist() == [1] and info.hit_max_iter.tolist() == [True]
+
+    # The firing threshold acts: a threshold above every field turns every neuron off.
+    high = AmariHopfieldNetwork(num_neurons=64, threshold=1e6)
+    hm.HebbianTrainer(high).train(X)
+    np.testing.assert_array_equal(hm.HebbianTrainer(high).predict(X[0]), -np.ones(64))
 
 
 def test_seed_import_paths():
