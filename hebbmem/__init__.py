@@ -29,6 +29,7 @@ from .networks import AmariHopfieldNetwork, HopfieldNetwork, Network
 from .result import RecallResult
 from .rules import AntiHebbian, Hebbian, PseudoInverse, Rule, Storkey
 from .trainer import AntiHebbianTrainer, HebbianTrainer, Trainer
+from .analysis._analyzer import HopfieldAnalyzer
 from .layers import LinearLayer, SpikingLayer
 from .plasticity import BCM, STDP, Oja, PlasticityRule, Sanger
 from .plasticity_trainers import BCMTrainer, OjaTrainer, SangerTrainer, STDPTrainer
@@ -47,6 +48,7 @@ __all__ = [
     "Trainer",
     "HebbianTrainer",
     "AntiHebbianTrainer",
+    "HopfieldAnalyzer",
     "LinearLayer",
     "SpikingLayer",
     "PlasticityRule",

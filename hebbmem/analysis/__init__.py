@@ -17,6 +17,7 @@ Shapes follow the rest of hebbmem: one pattern is a vector of shape
 list of 1-D arrays is accepted too).
 """
 
+from ._analyzer import HopfieldAnalyzer
 from ._recall import hamming, overlap, overlap_trajectory, recall_accuracy, trajectory
 
-__all__ = ["overlap", "recall_accuracy", "hamming", "trajectory", "overlap_trajectory"]
+__all__ = ["overlap", "recall_accuracy", "hamming", "trajectory", "overlap_trajectory", "HopfieldAnalyzer"]

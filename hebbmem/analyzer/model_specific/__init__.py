@@ -1,0 +1,5 @@
+"""canns' path ``hebbmem.analyzer.model_specific``."""
+
+from . import hopfield
+
+__all__ = ["hopfield"]
