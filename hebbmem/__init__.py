@@ -33,6 +33,9 @@ from .analysis._analyzer import HopfieldAnalyzer
 from .layers import LinearLayer, SpikingLayer
 from .plasticity import BCM, STDP, Oja, PlasticityRule, Sanger
 from .plasticity_trainers import BCMTrainer, OjaTrainer, SangerTrainer, STDPTrainer
+from .modern import DenseAssociativeMemory, ModernHopfieldNetwork
+from .stochastic import StochasticHopfieldNetwork
+from .continuous import ContinuousHopfieldNetwork
 
 __version__ = "0.1.0"
 
@@ -60,6 +63,10 @@ __all__ = [
     "SangerTrainer",
     "BCMTrainer",
     "STDPTrainer",
+    "ModernHopfieldNetwork",
+    "DenseAssociativeMemory",
+    "StochasticHopfieldNetwork",
+    "ContinuousHopfieldNetwork",
     "RecallResult",
     "NotTrainedError",
     "ConvergenceWarning",

@@ -235,6 +235,35 @@ def parallel_variant(kernel):
 
 
 @_jit
+def _matvec(W, x, y):
+    """``y = W @ x``, each ``y[i]`` summed left to right over j (the order of ``np.cumsum``).
+
+    The loop over the outputs is innermost, so the outputs' sums are
+    independent chains that the CPU overlaps (a single left-to-right sum
+    cannot be vectorised without reordering it); the order of each sum is
+    unchanged.
+    """
+    n_out, n_in = W.shape
+    x0 = x[0]
+    for i in range(n_out):
+        y[i] = W[i, 0] * x0
+    for j in range(1, n_in):
+        xj = x[j]
+        for i in range(n_out):
+            y[i] += W[i, j] * xj
+
+
+@_jit
+def _matvec_squares(W, ss):
+    """``ss[i] = sum_j W[i, j]**2``, summed left to right (as :func:`_matvec`)."""
+    n_out, n_in = W.shape
+    for i in range(n_out):
+        ss[i] = W[i, 0] * W[i, 0]
+    for j in range(1, n_in):
+        for i in range(n_out):
+            ss[i] += W[i, j] * W[i, j]
+
+@_jit
 def oja_sanger_train(W, X, epochs, lr, sanger, normalize, y):
     """Oja's (``sanger=False``) or Sanger's rule over the rows of ``X``, ``epochs`` times.
 
@@ -247,14 +276,11 @@ def oja_sanger_train(W, X, epochs, lr, sanger, normalize, y):
     n_out, n_in = W.shape
     n_samples = X.shape[0]
     c = np.empty(n_in)
+    ss = np.empty(n_out)
     for _ in range(epochs):
         for s in range(n_samples):
             x = X[s]
-            for i in range(n_out):
-                acc = W[i, 0] * x[0]
-                for j in range(1, n_in):
-                    acc += W[i, j] * x[j]
-                y[i] = acc
+            _matvec(W, x, y)
             if sanger:
                 for i in range(n_out):
                     g = lr * y[i]
@@ -272,11 +298,9 @@ def oja_sanger_train(W, X, epochs, lr, sanger, normalize, y):
                     for j in range(n_in):
                         W[i, j] += g * (x[j] - yi * W[i, j])
             if normalize:
+                _matvec_squares(W, ss)
                 for i in range(n_out):
-                    ss = W[i, 0] * W[i, 0]
-                    for j in range(1, n_in):
-                        ss += W[i, j] * W[i, j]
-                    nrm = np.sqrt(ss)
+                    nrm = np.sqrt(ss[i])
                     if nrm > 0.0:
                         for j in range(n_in):
                             W[i, j] /= nrm
@@ -295,11 +319,7 @@ def bcm_train(W, theta, X, epochs, lr, tau, bound, y):
     for _ in range(epochs):
         for s in range(n_samples):
             x = X[s]
-            for i in range(n_out):
-                acc = W[i, 0] * x[0]
-                for j in range(1, n_in):
-                    acc += W[i, j] * x[j]
-                y[i] = acc
+            _matvec(W, x, y)
             for i in range(n_out):
                 phi = y[i] * (y[i] - theta[i])
                 for j in range(n_in):
@@ -330,6 +350,7 @@ def lif_sequences(W, X, epochs, learn, reset, lr, a_plus, a_minus, w_min, w_max,
     """
     n_out, n_in = W.shape
     n_seq, n_steps, _ = X.shape
+    current = np.empty(n_out)
     for _ in range(epochs):
         for q in range(n_seq):
             if reset:
@@ -343,11 +364,9 @@ def lif_sequences(W, X, epochs, learn, reset, lr, a_plus, a_minus, w_min, w_max,
                 for j in range(n_in):
                     trace_pre[j] = decay * trace_pre[j] + x[j]
                 out = spikes[q, t]
+                _matvec(W, x, current)
                 for i in range(n_out):
-                    acc = W[i, 0] * x[0]
-                    for j in range(1, n_in):
-                        acc += W[i, j] * x[j]
-                    vi = leak * v[i] + acc
+                    vi = leak * v[i] + current[i]
                     fired = vi >= threshold
                     out[i] = 1.0 if fired else 0.0
                     v[i] = v_reset if fired else vi
@@ -359,3 +378,94 @@ def lif_sequences(W, X, epochs, learn, reset, lr, a_plus, a_minus, w_min, w_max,
                         for j in range(n_in):
                             w = W[i, j] + lr * (a_plus * (si * trace_pre[j]) - a_minus * (qi * x[j]))
                             W[i, j] = min(max(w, w_min), w_max)
+
+
+# =============================================================================
+# Memory science: dense associative memory and Glauber sweeps (issue 9)
+# =============================================================================
+#
+# The readable NumPy twins are ``DenseAssociativeMemory._sweep_numpy`` in
+# :mod:`hebbmem.modern` and ``_glauber_sweep_numpy`` in :mod:`hebbmem.stochastic`;
+# the textbook loops are in ``tests/reference_memory.py``. Both kernels visit the
+# neurons of each probe in the order ``fill_order(keys[b])`` and sum over the
+# patterns left to right, as their twins do.
+
+
+@_jit
+def dam_async_sweep(XT, M, S, keys, degree, rectified, flips):
+    """One asynchronous sweep of a dense associative memory (Krotov and Hopfield, 2016).
+
+    ``XT`` (N, P) holds the stored patterns as columns, ``M[b]`` the P
+    overlaps ``X @ S[b]`` (kept up to date), ``S[b]`` the +1/-1 state (float64).
+    Visiting neuron i: ``r = M[b] - XT[i] * s_i`` and
+    ``delta = sum_mu F(r_mu + x_mu) - F(r_mu - x_mu)`` with ``F(x) = x**degree``
+    (``max(x, 0)**degree`` when ``rectified``); the neuron takes the sign of
+    ``delta`` and keeps its state when ``delta == 0``. ``flips[b]`` gets the
+    number of flips of probe b.
+    """
+    n_probes, n = S.shape
+    p = XT.shape[1]
+    order = np.empty(n, np.int64)
+    for b in range(n_probes):
+        fill_order(keys[b], order)
+        Mb = M[b]
+        Sb = S[b]
+        count = 0
+        for t in range(n):
+            i = order[t]
+            x = XT[i]
+            s = Sb[i]
+            delta = 0.0
+            for mu in range(p):
+                r = Mb[mu] - x[mu] * s
+                a = r + x[mu]
+                c = r - x[mu]
+                if rectified:
+                    a = max(a, 0.0)
+                    c = max(c, 0.0)
+                delta += a ** degree - c ** degree
+            new = 1.0 if delta > 0 else (-1.0 if delta < 0 else s)
+            if new != s:
+                Sb[i] = new
+                for mu in range(p):
+                    Mb[mu] += 2.0 * new * x[mu]
+                count += 1
+        flips[b] = count
+
+
+@_jit
+def glauber_sweep(WT, H, S, keys, U, coef, thr, flips):
+    """One Glauber (heat-bath) sweep of every probe at inverse temperature ``coef / 2``.
+
+    ``H[b]`` holds the raw fields ``W_raw @ S[b]`` and is updated after each
+    flip with column i of W (row i of ``WT``), so asymmetric W is handled
+    correctly. Visiting neuron i (order from ``keys[b]``) with field
+    ``x = h_i - thr``: if ``coef`` is finite, ``s_i = +1`` when
+    ``U[b, t] < 1 / (1 + exp(-coef * x))``, else -1 (``t`` is the position in
+    the sweep); if ``coef`` is inf (T = 0), the sign of ``x``, ties keeping
+    the state.
+    """
+    n_probes, n = S.shape
+    order = np.empty(n, np.int64)
+    zero_t = np.isinf(coef)
+    for b in range(n_probes):
+        fill_order(keys[b], order)
+        Hb = H[b]
+        Sb = S[b]
+        count = 0
+        for t in range(n):
+            i = order[t]
+            s = Sb[i]
+            x = Hb[i] - thr
+            if zero_t:
+                new = 1.0 if x > 0 else (-1.0 if x < 0 else s)
+            else:
+                new = 1.0 if U[b, t] < 1.0 / (1.0 + np.exp(-coef * x)) else -1.0
+            if new != s:
+                Sb[i] = new
+                step = new + new
+                Wi = WT[i]
+                for j in range(n):
+                    Hb[j] += step * Wi[j]
+                count += 1
+        flips[b] = count

@@ -12,12 +12,28 @@ its inputs.
   every stored pattern, which shows a probe falling into an attractor (or
   into a mixture of patterns).
 
+Memory science (capacity, basins and attractors, against theory):
+
+* :func:`capacity_curve`: recall quality against the load P/N, with
+  :func:`theory_bit_error` and :func:`theory_overlap` (Amit, Gutfreund and
+  Sompolinsky) to compare with.
+* :func:`basin_profile`: exact recall against the fraction of flipped bits.
+* :func:`classify_states` and :func:`spurious_census`: stored, reversed,
+  mixture and spin-glass states.
+* :func:`monitored_run`: a fixed number of updates, not stopping at a fixed point.
+
 Shapes follow the rest of hebbmem: one pattern is a vector of shape
 ``(N,)``, several patterns are the rows of an array of shape ``(n, N)`` (a
 list of 1-D arrays is accepted too).
 """
 
 from ._analyzer import HopfieldAnalyzer
+from ._capacity import ALPHA_C, CapacityCurve, capacity_curve, theory_bit_error, theory_overlap
 from ._recall import hamming, overlap, overlap_trajectory, recall_accuracy, trajectory
+from ._states import (BasinProfile, SpuriousCensus, StateClasses, basin_profile, classify_states,
+                      monitored_run, spurious_census)
 
-__all__ = ["overlap", "recall_accuracy", "hamming", "trajectory", "overlap_trajectory", "HopfieldAnalyzer"]
+__all__ = ["overlap", "recall_accuracy", "hamming", "trajectory", "overlap_trajectory",
+           "capacity_curve", "CapacityCurve", "theory_bit_error", "theory_overlap", "ALPHA_C",
+           "basin_profile", "BasinProfile", "classify_states", "StateClasses", "spurious_census",
+           "SpuriousCensus", "monitored_run", "HopfieldAnalyzer"]

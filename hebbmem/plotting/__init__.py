@@ -19,6 +19,15 @@ modified.
 * :func:`plot_weights`: a weight matrix on a diverging colour scale centred on 0.
 * :func:`plot_energy`: the energy of each probe during recall.
 * :func:`plot_overlaps`: the overlap with every stored pattern during recall.
+* :func:`plot_overlap_matrix`: pairwise overlaps of stored patterns.
+* :func:`plot_state_sequence`: states over time, with their overlaps.
+* :func:`plot_capacity` ``(curve, ax=None, theory=True)``: a
+  :func:`hebbmem.analysis.capacity_curve` against the Hebbian theory;
+  :func:`plot_bit_error`: the per-bit error law; :func:`plot_basins`: a
+  :func:`hebbmem.analysis.basin_profile`.
+* plasticity (:mod:`hebbmem.plasticity`): :func:`plot_receptive_fields` (rows of
+  W as images), :func:`plot_tuning_curves`, :func:`plot_spike_raster`,
+  :func:`plot_stdp_window` and :func:`plot_weight_evolution`.
 * :func:`plot_recall_session`: state, energy and overlaps of a
   :class:`hebbmem.widgets.RecallSession` (the recall explorer's figure).
 """
@@ -32,6 +41,11 @@ from ._recall import (  # noqa: F401  (_accuracy_text: tested directly)
     plot_weights,
 )
 from ._widget import plot_recall_session
+from ._memory import plot_basins, plot_bit_error, plot_capacity, plot_overlap_matrix, plot_state_sequence
+from ._plasticity import (plot_receptive_fields, plot_spike_raster, plot_stdp_window, plot_tuning_curves,
+                          plot_weight_evolution)
 
 __all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps",
-           "plot_recall_session"]
+           "plot_recall_session", "plot_overlap_matrix", "plot_state_sequence", "plot_capacity",
+           "plot_bit_error", "plot_basins", "plot_receptive_fields", "plot_tuning_curves", "plot_spike_raster",
+           "plot_stdp_window", "plot_weight_evolution"]

@@ -1,0 +1,320 @@
+r"""Storage capacity: how many patterns a network keeps, measured and against theory.
+
+For the Hebbian rule with P random patterns in N neurons (load
+:math:`\alpha = P/N`), two classic results:
+
+* **One update from a stored pattern** flips each bit with probability
+  :math:`\tfrac12\operatorname{erfc}\sqrt{N/2P}` (the crosstalk is a sum of
+  about :math:`NP` random signs; Hertz, Krogh and Palmer 1991, section 2.2).
+* **Retrieval** survives up to :math:`\alpha_c \approx 0.138`: below it the
+  network settles near the pattern with overlap :math:`m(\alpha)` close to 1;
+  above it the retrieval state disappears (Amit, Gutfreund and Sompolinsky
+  1987). :func:`theory_overlap` solves their zero-temperature equations.
+"""
+
+import math
+import warnings
+
+import numpy as np
+
+from .._progress import ProgressLine
+from .._validation import check_bool, check_int, check_real
+from ..exceptions import ConvergenceWarning
+from ..networks import HopfieldNetwork
+from ..noise import flip_fraction
+from ..rules import PseudoInverse, Rule
+
+__all__ = ["CapacityCurve", "capacity_curve", "theory_bit_error", "theory_overlap", "ALPHA_C"]
+
+#: The Amit-Gutfreund-Sompolinsky critical load of the Hebbian rule (T = 0).
+ALPHA_C = 0.138
+
+
+def _erfc(x):
+    return np.vectorize(math.erfc, otypes=[float])(x)
+
+
+def theory_bit_error(load, num_neurons=None):
+    r"""Probability that one update flips a bit of a stored pattern (Hebbian rule).
+
+    .. math::
+
+        p_{\text{err}} = \tfrac12 \operatorname{erfc}\!\left(\sqrt{\frac{N}{2P}}\right)
+        = \tfrac12 \operatorname{erfc}\!\left(\frac{1}{\sqrt{2\alpha}}\right)
+
+    where :math:`\alpha = P/N` is ``load``. With ``num_neurons`` given, the
+    finite-size form is returned instead:
+
+    .. math::
+
+        p_{\text{err}} = \tfrac12 \operatorname{erfc}\!\left(
+            \frac{t}{\sqrt{2 (N-1)(P-1)}}\right)
+
+    where the crosstalk on a bit is a sum of exactly :math:`(N-1)(P-1)`
+    independent random signs (zero diagonal), it must fall below
+    :math:`-(N-1)` for an error (a tie keeps the state), and :math:`t = N`
+    or :math:`N-1` is that threshold with the continuity correction of the
+    sum's parity (:math:`t = N` when N is odd or P even).
+
+    Parameters
+    ----------
+    load : float or array-like
+        :math:`\alpha = P/N > 0`.
+    num_neurons : int, optional
+        N, for the finite-size form (P = round(load * N)).
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> from hebbmem.analysis import theory_bit_error
+    >>> round(theory_bit_error(0.138), 5)
+    0.00355
+    """
+    a = np.asarray(load, dtype=float)
+    if (a <= 0).any():
+        raise ValueError(f"load must be > 0 (P/N); got {load!r}.")
+    if num_neurons is None:
+        p = 0.5 * _erfc(np.sqrt(1.0 / (2.0 * a)))
+    else:
+        N = check_int(num_neurons, "num_neurons", "theory_bit_error", low=2)
+        P = np.maximum(np.rint(a * N), 2)
+        t = np.where((N % 2 == 1) | (P % 2 == 0), N, N - 1)
+        p = 0.5 * _erfc(t / np.sqrt(2.0 * (N - 1) * (P - 1)))
+    return float(p) if np.ndim(load) == 0 else p
+
+
+def theory_overlap(load):
+    r"""Retrieval overlap m(alpha) of the Hebbian network at T = 0 (Amit, Gutfreund, Sompolinsky 1987).
+
+    The replica-symmetric equations reduce to one for :math:`y = m/\sqrt{2\alpha r}`:
+
+    .. math::
+
+        \frac{\operatorname{erf}(y)}{y} = \sqrt{2\alpha} + \frac{2}{\sqrt\pi} e^{-y^2},
+        \qquad m = \operatorname{erf}(y)
+
+    where :math:`\alpha` is ``load`` and the largest root :math:`y` gives the
+    retrieval state. It exists up to :math:`\alpha_c \approx 0.138`; beyond
+    it this function returns 0 (no retrieval state).
+
+    Parameters
+    ----------
+    load : float or array-like
+        :math:`\alpha = P/N \ge 0`.
+
+    Returns
+    -------
+    m : float or ndarray
+
+    Examples
+    --------
+    >>> from hebbmem.analysis import theory_overlap
+    >>> round(theory_overlap(0.1), 4), theory_overlap(0.2)
+    (0.998, 0.0)
+    """
+    loads = np.atleast_1d(np.asarray(load, dtype=float))
+    if (loads < 0).any():
+        raise ValueError(f"load must be >= 0 (P/N); got {load!r}.")
+    y = np.linspace(1e-3, 8.0, 8000)
+    erf_y = 1.0 - _erfc(y)
+    out = np.zeros(loads.shape)
+    for k, a in enumerate(loads):
+        f = erf_y / y - 2.0 / math.sqrt(math.pi) * np.exp(-y * y) - math.sqrt(2.0 * a)
+        # f < 0 near y = 0 and for large y; the larger root (f falling through 0) is retrieval
+        pos = np.flatnonzero((f[:-1] >= 0) & (f[1:] < 0))
+        if pos.size == 0:
+            continue
+        lo, hi = y[pos[-1]], y[pos[-1] + 1]
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            fm = math.erf(mid) / mid - 2.0 / math.sqrt(math.pi) * math.exp(-mid * mid) - math.sqrt(2.0 * a)
+            lo, hi = (mid, hi) if fm >= 0 else (lo, mid)
+        out[k] = math.erf(0.5 * (lo + hi))
+    return float(out[0]) if np.ndim(load) == 0 else out
+
+
+class CapacityCurve:
+    """What :func:`capacity_curve` measured, one entry per load.
+
+    Attributes
+    ----------
+    loads : ndarray of shape (L,)
+        The loads P/N actually run (P rounded to an integer).
+    n_patterns : ndarray of shape (L,), int
+        P at each load.
+    fraction_exact : ndarray of shape (L,)
+        Fraction of probes recalled exactly (every bit equal to the stored pattern).
+    mean_overlap : ndarray of shape (L,)
+        Mean final overlap of the recalled state with its stored pattern.
+    bit_error : ndarray of shape (L,)
+        Fraction of bits of the stored patterns that flip in one synchronous
+        update started *at* the pattern (every pattern of every network drawn).
+    bit_error_sem : ndarray of shape (L,)
+        Standard error of ``bit_error`` across the independent networks
+        (NaN with a single network).
+    n_probes, n_networks, n_bits : ndarray of shape (L,), int
+        Probes recalled, independent pattern sets drawn, bits tested for ``bit_error``.
+    rule, num_neurons, noise, trials, asyn, seed
+        What was run.
+    """
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    def theory_bit_error(self, finite_size=False):
+        """:func:`theory_bit_error` at these loads (Hebbian rule)."""
+        return theory_bit_error(self.loads, self.num_neurons if finite_size else None)
+
+    def theory_overlap(self):
+        """:func:`theory_overlap` at these loads (Hebbian rule, large N)."""
+        return theory_overlap(self.loads)
+
+    def __repr__(self):
+        return (f"CapacityCurve({self.rule!r}, num_neurons={self.num_neurons}, {len(self.loads)} loads "
+                f"{self.loads.min():.3g}..{self.loads.max():.3g}, noise={self.noise}, trials={self.trials}, "
+                f"asyn={self.asyn})")
+
+
+def _check_rule(rule, func):
+    if isinstance(rule, type) and issubclass(rule, Rule):
+        raise TypeError(f"{func}: rule must be a Rule instance: write {rule.__name__}() with parentheses.")
+    if not isinstance(rule, Rule):
+        raise TypeError(f"{func}: rule must be a hebbmem Rule such as hebbmem.Hebbian(); got {type(rule).__name__}.")
+    return rule
+
+
+def _random_patterns(rng, p, n):
+    return np.where(rng.random((p, n)) < 0.5, 1.0, -1.0)
+
+
+def capacity_curve(rule, num_neurons, loads, *, noise=0.0, trials=100, asyn=False, seed=None,
+                   progress=False, max_iter=100):
+    r"""Measure storage capacity: recall quality against the load P/N.
+
+    For every load :math:`\alpha`, random +1/-1 patterns are stored
+    (:math:`P = \operatorname{round}(\alpha N)`) in fresh networks with
+    ``rule``, and ``trials`` stored patterns, each with a fraction ``noise``
+    of its bits flipped, are recalled in one batch per network. The probes
+    come from :math:`\lceil \text{trials}/P \rceil` independent pattern sets.
+
+    .. math::
+
+        m = \frac1N \sum_i \xi_i s_i, \qquad
+        p_{\text{err}} = \Pr\big[\operatorname{sign}(h_i(\xi)) \ne \xi_i\big]
+
+    where :math:`\xi` is a stored pattern, :math:`s` the recalled state and
+    :math:`h(\xi)` the fields at the pattern itself (one synchronous update;
+    a tie keeps the bit).
+
+    Parameters
+    ----------
+    rule : Rule
+        E.g. ``hebbmem.Hebbian()``, ``hebbmem.Storkey()``, ``hebbmem.PseudoInverse()``.
+    num_neurons : int
+        N.
+    loads : array-like of float
+        Loads P/N > 0 (below 1 for PseudoInverse, which needs P < N).
+    noise : float, default=0.0
+        Fraction of bits flipped in every probe (``int(noise * N)`` bits);
+        0 asks whether the stored patterns are attractors at all.
+    trials : int, default=100
+        Probes recalled per load.
+    asyn : bool, default=False
+        Asynchronous (True) or synchronous recall.
+    seed : None or int, default=None
+        Seeds the patterns, the noise and the update orders.
+    progress : bool, default=False
+        Show a progress line (one step per load) on stderr.
+    max_iter : int, default=100
+        Iteration cap of each recall (sync runs that cycle stop there silently).
+
+    Returns
+    -------
+    CapacityCurve
+        With ``fraction_exact``, ``mean_overlap``, ``bit_error`` per load.
+
+    Raises
+    ------
+    ValueError
+        For loads <= 0, a load >= 1 with PseudoInverse, noise outside [0, 1].
+
+    See Also
+    --------
+    theory_bit_error, theory_overlap
+    hebbmem.plotting.plot_capacity : draws the curve against theory.
+
+    Examples
+    --------
+    >>> import hebbmem as hm
+    >>> from hebbmem.analysis import capacity_curve
+    >>> curve = capacity_curve(hm.Hebbian(), 200, [0.05, 0.3], trials=20, seed=0)
+    >>> curve.n_patterns.tolist(), curve.fraction_exact.tolist()
+    ([10, 60], [1.0, 0.0])
+    """
+    func = "capacity_curve"
+    rule = _check_rule(rule, func)
+    N = check_int(num_neurons, "num_neurons", func, low=2)
+    try:
+        L = np.array(loads, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"{func}: loads must be numbers (P/N), e.g. [0.05, 0.1, 0.15]; got {loads!r}.") from None
+    if L.size == 0 or not np.isfinite(L).all() or (L <= 0).any():
+        raise ValueError(f"{func}: loads must be finite numbers > 0 (P/N); got {L.tolist()}.")
+    P_all = np.maximum(np.rint(L * N).astype(np.int64), 1)
+    if isinstance(rule, PseudoInverse) and (P_all >= N).any():
+        bad = float(L[np.argmax(P_all >= N)])
+        raise ValueError(
+            f"{func}: the pseudo-inverse rule needs P < N, i.e. every load below 1 (and at most "
+            f"(N-1)/N = {(N - 1) / N:.4f}); got load {bad} (P = {int(P_all.max())}, N = {N}). "
+            f"Use loads below 1."
+        )
+    noise = check_real(noise, "noise", func, low=0, high=1)
+    trials = check_int(trials, "trials", func, low=1)
+    asyn = check_bool(asyn, "asyn", func)
+    max_iter = check_int(max_iter, "max_iter", func, low=1)
+    rng = np.random.default_rng(seed)
+    from ..trainer import Trainer  # not at import time: trainer imports analysis helpers in some versions
+
+    shape = L.shape
+    out = {k: np.zeros(shape) for k in ("fraction_exact", "mean_overlap", "bit_error", "bit_error_sem")}
+    counts = {k: np.zeros(shape, dtype=np.int64) for k in ("n_probes", "n_networks", "n_bits")}
+    bar = ProgressLine(len(L), f"capacity ({type(rule).__name__}, N={N})") if progress else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # cycles/caps above capacity are the point
+        for k, P in enumerate(P_all):
+            P = int(P)
+            left = trials
+            exact = overlap_sum = 0.0
+            errs, bits = [], []
+            while left > 0:
+                X = _random_patterns(rng, P, N)
+                model = HopfieldNetwork(N, asyn=False, max_iter=max_iter, seed=int(rng.integers(2 ** 63)))
+                Trainer(model, rule).train(X)
+                one = model.recall(X, max_iter=1)        # one synchronous update from every pattern
+                errs.append(float(np.count_nonzero(one != X)))
+                bits.append(X.size)
+                m = min(P, left)
+                targets = X[:m]
+                probes = flip_fraction(targets, noise, rng=rng) if noise > 0 else targets
+                model.asyn = asyn
+                final = model.recall(probes)
+                exact += float(np.all(final == targets, axis=1).sum())
+                overlap_sum += float(np.einsum("ij,ij->", final, targets, dtype=np.float64)) / N
+                left -= m
+            n_probes = trials
+            out["fraction_exact"][k] = exact / n_probes
+            out["mean_overlap"][k] = overlap_sum / n_probes
+            errs, bits = np.array(errs), np.array(bits, dtype=float)
+            out["bit_error"][k] = errs.sum() / bits.sum()
+            frac = errs / bits
+            out["bit_error_sem"][k] = frac.std(ddof=1) / math.sqrt(frac.size) if frac.size > 1 else math.nan
+            counts["n_probes"][k], counts["n_networks"][k], counts["n_bits"][k] = n_probes, len(errs), bits.sum()
+            if bar is not None:
+                bar(k + 1, k + 1)
+    if bar is not None:
+        bar.close()
+    return CapacityCurve(rule=rule, num_neurons=N, loads=P_all / N, n_patterns=P_all, noise=noise,
+                         trials=trials, asyn=asyn, seed=seed, **out, **counts)
