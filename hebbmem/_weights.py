@@ -67,12 +67,12 @@ def _human(n_bytes):
 def check_dense_fits(n, dtype, why):
     """Raise :class:`WeightMatrixTooLargeError` if an (n, n) matrix would use over half the RAM."""
     need = n * n * np.dtype(dtype).itemsize
-    limit = _physical_memory() // 2
+    limit = _available_memory() // 2
     if need > limit:
         raise WeightMatrixTooLargeError(
             f"{why} needs a dense {n:,} x {n:,} {np.dtype(dtype).name} matrix: "
-            f"{_human(need)}, more than half of this machine's memory ({_human(2 * limit)}). "
-            f"Nothing was allocated. Keep a low-rank rule (Hebbian, AntiHebbian, PseudoInverse) "
+            f"{_human(need)}, more than half of the memory available here ({_human(2 * limit)}). "
+            f"Nothing was allocated. Keep a low-rank rule (Hebbian, AntiHebbian, PseudoInverse, Storkey) "
             f"and do not ask for model.W: recall then works from the pattern factors in O(N*P) "
             f"memory. Otherwise use fewer neurons."
         )
@@ -177,3 +177,196 @@ def dense_sum(a, b, zero_diagonal=False):
     if zero_diagonal:
         W[np.diag_indices(a.n)] = 0.0
     return DenseWeights(W, 1.0)
+
+
+# --------------------------------------------------------------------------
+# Exact grids for real-valued factors (Storkey, pseudo-inverse)
+# --------------------------------------------------------------------------
+# A field h = U.T @ (V @ s) - d * s with s in {-1, +1}^N is an exact sum in
+# float64 when every U, V entry is a multiple of a power of two q, every d a
+# multiple of q**2, and no partial sum (in units of q**2) exceeds 2**53. The
+# same holds for the dense W_raw = U.T @ V - diag(d) and W_raw @ s. Staying
+# below 2**51 leaves room for the reassociated sums of the Numba kernels.
+_GRID_HEADROOM_BITS = 51
+# Columns per block for (k, N) @ (N, k) products: in one piece OpenBLAS is
+# 10-30x slower at N = 10**6 (measured 2.0-2.9 s against 0.09 s, k = 20).
+_GRAM_BLOCK = 65536
+
+
+def field_bound(U, V, d):
+    """An upper bound of every partial sum of ``U.T @ (V @ s) - d * s`` and of ``W_raw @ s``, |s_i| = 1."""
+    U = np.asarray(U, dtype=np.float64)
+    V = np.asarray(V, dtype=np.float64)
+    d = np.abs(np.asarray(d, dtype=np.float64))
+    if not U.shape[0]:
+        return float(d.max()) if d.size else 0.0
+    row_l1 = np.zeros(V.shape[0])
+    for j in range(0, V.shape[1], _GRAM_BLOCK):
+        row_l1 += np.abs(V[:, j:j + _GRAM_BLOCK]).sum(axis=1)
+    top = 0.0
+    for j in range(0, U.shape[1], _GRAM_BLOCK):
+        part = row_l1 @ np.abs(U[:, j:j + _GRAM_BLOCK]) + d[j:j + _GRAM_BLOCK]
+        top = max(top, float(part.max()))
+    return top
+
+
+def _snap_to_quantum(A, quantum):
+    out = np.array(A, dtype=np.float64)  # a copy, rounded in place: one pass over memory
+    out /= quantum
+    np.rint(out, out=out)
+    out *= quantum
+    return out
+
+
+def gram(A, B):
+    """``A @ B.T`` for two short, wide (k, N) arrays, summed over column blocks."""
+    out = np.zeros((A.shape[0], B.shape[0]))
+    for j in range(0, A.shape[1], _GRAM_BLOCK):
+        out += A[:, j:j + _GRAM_BLOCK] @ B[:, j:j + _GRAM_BLOCK].T
+    return out
+
+
+class OrthonormalRows:
+    """An orthonormal basis of row vectors of length N, grown one vector at a time, in place.
+
+    :meth:`coordinates` writes a vector in the basis, first adding the part of
+    it that lies outside (classical Gram-Schmidt, done twice, which keeps the
+    rows orthonormal to rounding level). Memory: the (capacity, N) rows only.
+    """
+
+    def __init__(self, n, capacity):
+        self.rows = np.empty((capacity, n))
+        self.r = 0
+
+    @property
+    def basis(self):
+        return self.rows[: self.r]
+
+    def coordinates(self, v):
+        """Coefficients ``c`` (length r after the call) with ``v = c @ basis`` up to rounding."""
+        B = self.basis
+        c = B @ v
+        w = v - c @ B
+        c2 = B @ w
+        w -= c2 @ B
+        c += c2
+        rho = float(np.sqrt(w @ w))
+        if rho > 1e-13 * float(np.sqrt(v @ v)):  # not in the span yet: one more row
+            self.rows[self.r] = w / rho
+            self.r += 1
+            c = np.append(c, rho)
+        return c
+
+
+def snap_symmetric_factors(F, signs, zdiag):
+    """Round symmetric factors ``W = F.T @ diag(signs) @ F`` (diagonal ``zdiag``) to an exact grid.
+
+    Returns ``(Fq, Vq, d)`` with ``Vq = signs[:, None] * Fq``, ``Fq`` on the finest
+    power-of-two grid q for which every field is an exact float64 sum (see
+    :func:`field_bound`), and ``d`` chosen so that the diagonal of
+    ``Fq.T @ Vq - diag(d)`` is ``zdiag`` rounded to the q**2 grid. ``Fq.T @ Vq``
+    is then exactly symmetric on every code path: each entry is an exact sum of
+    the same products.
+    """
+    n = F.shape[1]
+    zdiag = np.asarray(zdiag, dtype=np.float64)
+    raw_d = np.einsum("pi,pi->i", F, F * signs[:, None]) - zdiag
+    top = field_bound(F, F, raw_d) * (1.0 + 2.0 ** -20) + n * 2.0 ** -1000
+    exponent = math.ceil((math.log2(top) - _GRID_HEADROOM_BITS) / 2)
+    while True:
+        q = math.ldexp(1.0, exponent)
+        Fq = _snap_to_quantum(F, q)
+        Vq = signs[:, None] * Fq
+        zq = _snap_to_quantum(zdiag, q * q)
+        d = np.einsum("pi,pi->i", Fq, Vq) - zq  # exact: products on the q**2 grid, small sums
+        if field_bound(Fq, Vq, d) < 2.0 ** _GRID_HEADROOM_BITS * q * q:
+            return Fq, Vq, d
+        exponent += 1  # pragma: no cover - rounding pushed the bound over; one step coarser
+
+
+def symmetric_factors(S, basis):
+    """``(F, signs)`` with ``F.T @ diag(signs) @ F = basis.T @ S @ basis`` for symmetric S (k x k)."""
+    lam, E = np.linalg.eigh(0.5 * (S + S.T))
+    keep = np.abs(lam) > np.abs(lam).max(initial=0.0) * S.shape[0] * np.finfo(float).eps
+    F = (np.sqrt(np.abs(lam[keep]))[:, None] * E[:, keep].T) @ basis
+    return F, np.sign(lam[keep])
+
+
+def check_bytes_fit(need, why, fix):
+    """Raise :class:`WeightMatrixTooLargeError` if ``need`` bytes exceed half the available memory."""
+    limit = _available_memory() // 2
+    if need > limit:
+        raise WeightMatrixTooLargeError(
+            f"{why} needs {_human(need)}, more than half of the memory available here "
+            f"({_human(2 * limit)}). Nothing was allocated. {fix}"
+        )
+
+
+# --------------------------------------------------------------------------
+# How much memory there is: physical RAM, or less if a cgroup limits us
+# --------------------------------------------------------------------------
+_CGROUP_ROOT = "/sys/fs/cgroup"
+_NO_LIMIT = 2 ** 60  # cgroup v1 reports "no limit" as a huge number (9223372036854771712)
+
+
+def _read_limit(path):
+    try:
+        with open(path) as f:
+            text = f.read().strip()
+    except OSError:
+        return None
+    if not text.isdigit():  # "max" (cgroup v2: no limit), or unreadable
+        return None
+    value = int(text)
+    return value if 0 < value < _NO_LIMIT else None
+
+
+def _cgroup_memory_limit(root=None, proc_cgroup="/proc/self/cgroup"):
+    """The tightest memory limit of this process's cgroup (v2 ``memory.max``, v1 ``memory.limit_in_bytes``), or None."""
+    root = _CGROUP_ROOT if root is None else root
+    candidates = [os.path.join(root, "memory.max"), os.path.join(root, "memory", "memory.limit_in_bytes")]
+    try:
+        with open(proc_cgroup) as f:
+            for line in f:
+                parts = line.strip().split(":", 2)
+                if len(parts) != 3 or not parts[2].startswith("/"):
+                    continue
+                rel = parts[2].lstrip("/")
+                if parts[0] == "0" and parts[1] == "":  # cgroup v2 unified hierarchy
+                    candidates.append(os.path.join(root, rel, "memory.max"))
+                elif "memory" in parts[1].split(","):
+                    candidates.append(os.path.join(root, "memory", rel, "memory.limit_in_bytes"))
+    except OSError:
+        pass
+    limits = [v for v in map(_read_limit, candidates) if v is not None]
+    return min(limits) if limits else None
+
+
+def _available_memory():
+    """Physical memory, or the cgroup's memory limit if that is lower (containers, CI runners)."""
+    physical = _physical_memory()
+    limit = _cgroup_memory_limit()
+    return physical if limit is None else min(physical, limit)
+
+
+# Bytes per neuron a network needs at the very least: its float32 state plus
+# one probe's float64 fields and scratch during recall.
+_BYTES_PER_NEURON = 16
+
+
+def check_state_fits(n, owner):
+    """Refuse, with hebbmem's own message, a network whose state vectors alone would not fit.
+
+    Called by ``Network.__init__`` so that ``HopfieldNetwork(10**12)`` (or
+    ``2**63``) fails at the line the user wrote, before NumPy tries to allocate.
+    """
+    need = _BYTES_PER_NEURON * n
+    limit = _available_memory() // 2
+    if n > np.iinfo(np.intp).max or need > limit:
+        raise WeightMatrixTooLargeError(
+            f"{owner}(num_neurons={n:,}) is too large for this machine: its state and one probe's "
+            f"fields alone need {_human(need)} ({_BYTES_PER_NEURON} bytes per neuron), more than half "
+            f"of the memory available here ({_human(2 * limit)}). Nothing was allocated. Use at most "
+            f"{limit // _BYTES_PER_NEURON:,} neurons (a million neurons take 16 MB; low-rank rules then "
+            f"store O(N * P) weights)."
+        )

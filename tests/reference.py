@@ -143,3 +143,21 @@ def energy_of(W, s, theta):
     """E = -1/2 s^T W s + theta * sum(s), by the double sum."""
     N = len(s)
     return -0.5 * sum(W[i, j] * s[i] * s[j] for i in range(N) for j in range(N)) + theta * sum(s)
+
+
+def storkey_weights_exact(X, W0=None):
+    """Storkey's textbook double loop in exact rational arithmetic, from W0 (default: zeros).
+
+    Returns a list of lists of fractions.Fraction; W_ii is never changed.
+    """
+    from fractions import Fraction
+
+    X = [[int(v) for v in row] for row in X]
+    N = len(X[0])
+    W = [[Fraction(0)] * N for _ in range(N)] if W0 is None else [[Fraction(v) for v in row] for row in W0]
+    for x in X:
+        h = [[sum((W[i][k] * x[k] for k in range(N) if k != i and k != j), Fraction(0)) for j in range(N)]
+             for i in range(N)]
+        W = [[W[i][j] + Fraction(x[i] * x[j]) / N - (x[i] * h[j][i]) / N - (h[i][j] * x[j]) / N
+              if i != j else W[i][j] for j in range(N)] for i in range(N)]
+    return W

@@ -96,5 +96,8 @@ def test_dense_matrix_too_large_is_refused_before_allocating():
     hm.HebbianTrainer(model, subtract_mean=False).train(X)  # low-rank: fine
     with pytest.raises(hm.WeightMatrixTooLargeError, match=r"TiB.*Nothing was allocated"):
         model.W
-    with pytest.raises(MemoryError, match="Storkey"):
-        hm.Trainer(hm.HopfieldNetwork(1_000_000), hm.Storkey()).train(X)
+    # Storkey is low-rank too (issue 10): it trains without the dense matrix.
+    storkey = hm.Trainer(hm.HopfieldNetwork(1_000_000), hm.Storkey()).train(X)
+    assert storkey.model._weights.kind == "lowrank"
+    with pytest.raises(hm.WeightMatrixTooLargeError, match=r"TiB.*Nothing was allocated"):
+        storkey.model.W
