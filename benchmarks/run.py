@@ -34,7 +34,10 @@ import numpy as np  # noqa: E402
 
 from _harness import fmt_ratio, fmt_time, machine_info, markdown_table, text_table  # noqa: E402
 from _workloads import HEBBMEM, WORKLOADS, Context  # noqa: E402
+from _plasticity import plasticity  # noqa: E402
 from _references import warm_up_references  # noqa: E402
+
+WORKLOADS = {**WORKLOADS, "plasticity": plasticity}  # issue 8: canns' Oja/Sanger/BCM/STDP examples
 
 DEFAULT_CANNS_PYTHON = "/work/canns-venv/bin/python"
 
@@ -205,10 +208,13 @@ def render(info, command, started, elapsed, results, ctx, repeat, quick, canns):
               "capacity": "Workload 3: capacity sweep (N = 1,000, ten P from 10 to 200, 1,000 probes each, 10 % noise)",
               "million": "Workload 4: one million neurons (P = 10, 10 probes, 20 % noise, seed API)",
               "startup": "Workload 5: start-up",
-              "threads": "Workload 6: thread hygiene"}
+              "threads": "Workload 6: thread hygiene",
+              "plasticity": "Plasticity: canns 1.5.0's Oja, Sanger, BCM and STDP example loops (whole training loop)"}
     for name, res in results.items():
         if "rows" in res:
             section(titles[name], *_row_table(res["rows"]))
+        for title, header, body, prose in res.get("sections", []):
+            section(title, header, body, prose)
         if name == "seed001":
             m = res["memory"]
             rss = m.get("rss_hwm_growth_mib")

@@ -228,40 +228,64 @@ def parallel_variant(kernel):
 # * Samples are visited in order; every sample uses the W left by the previous
 #   one (no stale copy of W anywhere).
 # * Every sum runs left to right, starting from its first term (not from 0.0,
-#   which could flip the sign of an exact zero), and every update is written in the same operation order as its NumPy
-#   twin (which sums with ``np.cumsum``, the same left-to-right order). Without
-#   ``fastmath`` LLVM neither reorders these sums nor fuses a*b+c, so the
-#   kernels and the twins are bit-identical.
+#   which could flip the sign of an exact zero), and every update is written
+#   in the same operation order as its NumPy twin (which sums with
+#   ``np.cumsum``, the same left-to-right order). Without ``fastmath`` LLVM
+#   neither reorders these sums nor fuses a*b+c, so the kernels and the twins
+#   are bit-identical.
 
 
 @_jit
 def _matvec(W, x, y):
     """``y = W @ x``, each ``y[i]`` summed left to right over j (the order of ``np.cumsum``).
 
-    The loop over the outputs is innermost, so the outputs' sums are
-    independent chains that the CPU overlaps (a single left-to-right sum
-    cannot be vectorised without reordering it); the order of each sum is
+    A single left-to-right sum is a chain of dependent additions that cannot
+    be vectorised without reordering it. Four rows at a time (then two, then
+    one) run as independent chains in registers, which the CPU overlaps:
+    measured 628 -> 116 ns for a 4 x 144 matrix; the order of each sum is
     unchanged.
     """
     n_out, n_in = W.shape
     x0 = x[0]
-    for i in range(n_out):
-        y[i] = W[i, 0] * x0
-    for j in range(1, n_in):
-        xj = x[j]
-        for i in range(n_out):
-            y[i] += W[i, j] * xj
+    i = 0
+    while i + 4 <= n_out:
+        w0, w1, w2, w3 = W[i], W[i + 1], W[i + 2], W[i + 3]
+        a0, a1, a2, a3 = w0[0] * x0, w1[0] * x0, w2[0] * x0, w3[0] * x0
+        for j in range(1, n_in):
+            xj = x[j]
+            a0 += w0[j] * xj
+            a1 += w1[j] * xj
+            a2 += w2[j] * xj
+            a3 += w3[j] * xj
+        y[i], y[i + 1], y[i + 2], y[i + 3] = a0, a1, a2, a3
+        i += 4
+    if i + 2 <= n_out:
+        w0, w1 = W[i], W[i + 1]
+        a0, a1 = w0[0] * x0, w1[0] * x0
+        for j in range(1, n_in):
+            xj = x[j]
+            a0 += w0[j] * xj
+            a1 += w1[j] * xj
+        y[i], y[i + 1] = a0, a1
+        i += 2
+    if i < n_out:
+        w0 = W[i]
+        a0 = w0[0] * x0
+        for j in range(1, n_in):
+            a0 += w0[j] * x[j]
+        y[i] = a0
 
 
 @_jit
 def _matvec_squares(W, ss):
-    """``ss[i] = sum_j W[i, j]**2``, summed left to right (as :func:`_matvec`)."""
+    """``ss[i] = sum_j W[i, j]**2``, summed left to right."""
     n_out, n_in = W.shape
     for i in range(n_out):
-        ss[i] = W[i, 0] * W[i, 0]
-    for j in range(1, n_in):
-        for i in range(n_out):
-            ss[i] += W[i, j] * W[i, j]
+        acc = W[i, 0] * W[i, 0]
+        for j in range(1, n_in):
+            acc += W[i, j] * W[i, j]
+        ss[i] = acc
+
 
 @_jit
 def oja_sanger_train(W, X, epochs, lr, sanger, normalize, y):

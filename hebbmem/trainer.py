@@ -407,3 +407,9 @@ class AntiHebbianTrainer(HebbianTrainer):
     """
 
     _rule_class = AntiHebbian
+
+
+# canns' path for the online plasticity trainers (issue 8): ``from hebbmem.trainer import OjaTrainer``.
+from .plasticity_trainers import BCMTrainer, OjaTrainer, SangerTrainer, STDPTrainer  # noqa: E402
+
+__all__ += ["OjaTrainer", "SangerTrainer", "BCMTrainer", "STDPTrainer"]
