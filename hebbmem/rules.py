@@ -153,6 +153,7 @@ def _outer_product_factors(terms):
         bits = (_EXACT_BITS - math.ceil(math.log2(max(load, 2.0)))) // 2
         U = snap_to_grid(A, bits)
         dtype = np.float64
+        quantum = math.ldexp(1.0, math.frexp(top)[1] - bits)  # the grid step of U
     V = (k_rows[:, None] * U).astype(dtype)  # exact: integer multiples of grid values
     zeroing = [c for c, t in enumerate(terms) if t.zero_diagonal]
     if zeroing:  # a zero_diagonal call zeroes the diagonal of everything stored up to it
@@ -160,7 +161,10 @@ def _outer_product_factors(terms):
         d = np.einsum("pi,pi->i", U[:rows], V[:rows])
     else:
         d = np.zeros(N)
-    return LowRankWeights(U, V, d.astype(dtype), scale, symmetric=True, terms=list(terms))
+    rep = LowRankWeights(U, V, d.astype(dtype), scale, symmetric=True, terms=list(terms))
+    # +-1 states: every field is a sum of products of two grid values times integers
+    rep.field_quantum = 1.0 if np.array_equal(A, U) else quantum * quantum
+    return rep
 
 
 class Hebbian(Rule):
@@ -335,6 +339,21 @@ class PseudoInverse(Rule):
     relative error ~1e-5, for typical sizes) so that every field is an exact
     sum and ties resolve identically on every code path.
 
+    With a zero diagonal, stored pattern :math:`x` has the field
+    :math:`(1 - W^{proj}_{ii})\, x_i`, and that margin shrinks as P nears N
+    (down to ~1e-9 at N = 100, P = 99, below the grid's rounding). The rule
+    therefore checks, exactly, that every stored +1/-1 pattern is a fixed
+    point; if one is not, it rebuilds :math:`W` densely from an orthonormal
+    basis of the patterns' complement, where the margin is computed without
+    cancellation, on a much finer grid; if even that fails (or the dense
+    matrix would not fit in memory), it raises an error. It never returns
+    weights that silently lose a stored pattern.
+
+    Each :meth:`~hebbmem.Trainer.train` call projects onto the span of
+    *all* the patterns stored so far (they are kept with the weights).
+    It cannot be added on top of other rules' weights: call
+    ``model.reset_weights()`` first.
+
     Examples
     --------
     >>> import numpy as np, hebbmem as hm
@@ -350,11 +369,27 @@ class PseudoInverse(Rule):
         self.zero_diagonal = check_bool(zero_diagonal, "zero_diagonal", "PseudoInverse")
 
     def _build(self, X):
+        return self._update(None, X)
+
+    def _update(self, previous, X):
+        """The projector onto the span of every pattern stored so far (``previous``'s and ``X``)."""
+        X = np.asarray(X, dtype=np.float64)
+        if previous is not None:
+            stored = getattr(previous, "pinv_patterns", None)
+            if stored is None:
+                raise ValueError(
+                    "PseudoInverse cannot be added on top of other weights: it is the projector onto the "
+                    "span of all stored patterns, and these weights did not come from PseudoInverse (or "
+                    "were assigned as model.W). Call model.reset_weights() first, then train with "
+                    "PseudoInverse on all the patterns."
+                )
+            X = np.vstack([stored, X])
         P, N = X.shape
         if P >= N:
+            so_far = " (counting the patterns stored by earlier train() calls)" if previous is not None else ""
             raise ValueError(
                 f"PseudoInverse needs fewer patterns than neurons (P < N) to project onto "
-                f"their span; got P={P} patterns of N={N} neurons. Store fewer patterns."
+                f"their span; got P={P} patterns{so_far} of N={N} neurons. Store fewer patterns."
             )
         # X @ (contiguous X.T) is a GEMM; X @ X.T on one buffer would be SYRK.
         G = X @ np.ascontiguousarray(X.T)
@@ -373,7 +408,55 @@ class PseudoInverse(Rule):
         bits = (_EXACT_BITS - math.ceil(math.log2(N * P)) - 2) // 2
         Y = snap_to_grid(Y, bits)
         d = np.einsum("pi,pi->i", Y, Y) if self.zero_diagonal else np.zeros(N)
-        return LowRankWeights(Y, Y, d, 1.0)
+        rep = LowRankWeights(Y, Y, d, 1.0, symmetric=True)
+        binary = bool(np.all(np.abs(X) == 1))
+        if self.zero_diagonal and binary and not _all_fixed(rep, X):
+            # With a zero diagonal a stored pattern's field is (1 - P_ii) x_i, and the margin
+            # 1 - P_ii can be far below the grid's rounding when P is close to N (issue 10:
+            # N = 100, P = 99 kept 7-56 of 99 patterns). Widen the precision.
+            rep = _projector_dense(X, int(keep.sum()))
+            if not _all_fixed(rep, X):
+                raise ValueError(
+                    f"PseudoInverse cannot keep every one of the {P} patterns a fixed point at float64 "
+                    f"precision with a zero diagonal: with P={P} of N={N} neurons the margin 1 - P_ii of "
+                    f"some neuron is below the rounding error of the weights. Store fewer patterns, or use "
+                    f"PseudoInverse(zero_diagonal=False), whose stored patterns have margin 1."
+                )
+        rep.pinv_patterns = X  # train() adds patterns: the next projector spans all of them
+        return rep
+
+
+def _all_fixed(rep, X):
+    """Whether every row of X is a fixed point at threshold 0 (fields are exact sums: no rounding)."""
+    fields = rep.fields(X) if rep.kind == "dense" else rep.product(X) - rep.d * X
+    return bool(np.all(X * fields >= 0))  # a tie (field 0) keeps the state
+
+
+def _projector_dense(X, rank):
+    """``P_X - diag(P_X)`` as a dense matrix on a fine grid, from an orthonormal basis of the complement.
+
+    ``1 - (P_X)_ii = sum_r C_ri**2`` is then computed without cancellation, so
+    margins as small as ~1e-14 keep their sign.
+    """
+    P, N = X.shape
+    check_dense_fits(
+        N, np.float64,
+        f"Keeping every one of the {P} patterns a fixed point of PseudoInverse (P close to N = {N})",
+    )
+    if rank == P:
+        Qc = np.linalg.qr(X.T, mode="complete")[0]  # backward stable: Qc[:, P:] spans the complement
+        C = np.ascontiguousarray(Qc[:, P:].T)
+    else:
+        C = np.linalg.svd(X, full_matrices=True)[2][rank:]
+    M = C.T @ C  # I - P_X
+    M = np.triu(M) + np.triu(M, 1).T  # exactly symmetric
+    W = -M
+    W[np.diag_indices(N)] = 0.0  # zero diagonal: W = P_X - diag(P_X)
+    top = float(np.abs(W).sum(axis=1).max())
+    if top > 0:  # the finest power-of-two grid on which every field W @ s is an exact sum
+        quantum = math.ldexp(1.0, math.frexp(top)[1] - _EXACT_BITS + 1)
+        W = np.round(W / quantum) * quantum
+    return DenseWeights(W, 1.0, symmetric=True)
 
 
 class Storkey(Rule):

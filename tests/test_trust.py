@@ -189,3 +189,74 @@ def test_storkey_dense_continuation_checks_memory_first(monkeypatch):
     monkeypatch.setattr(_weights, "_available_memory", lambda: 10_000)
     with pytest.raises(hm.WeightMatrixTooLargeError, match=r"reset_weights\(\)"):
         hm.Trainer(model, hm.Storkey()).train(random_patterns(2, 64, seed=0))
+
+
+# ------------------------------------------------------ PseudoInverse near P = N - 1
+@pytest.mark.parametrize("seed", range(4))
+def test_pseudo_inverse_keeps_all_99_of_99_patterns_at_n_100(seed):
+    # The repro: N = 100, P = 99 kept only 7-56 of 99 patterns as fixed points, silently.
+    X = random_patterns(99, 100, seed=seed)
+    trainer = hm.Trainer(hm.HopfieldNetwork(100), hm.PseudoInverse()).train(X)
+    for compiled in (True, False):
+        assert_array_equal(trainer.predict_batch(X, num_iter=1, compiled=compiled), X)
+    async_model = hm.Trainer(hm.HopfieldNetwork(100, asyn=True, seed=seed), hm.PseudoInverse()).train(X)
+    assert_array_equal(async_model.predict_batch(X, num_iter=1), X)
+
+
+@pytest.mark.filterwarnings("ignore:The .* patterns are linearly dependent")
+@pytest.mark.parametrize("n, p", [(8, 7), (16, 15), (64, 63), (128, 127), (100, 90), (256, 200)])
+def test_pseudo_inverse_fixed_points_for_any_p_below_n(n, p):
+    for seed in range(3):
+        X = random_patterns(p, n, seed=seed)
+        trainer = hm.Trainer(hm.HopfieldNetwork(n), hm.PseudoInverse()).train(X)
+        assert_array_equal(trainer.predict_batch(X, num_iter=1), X)
+
+
+def test_pseudo_inverse_refuses_loudly_when_precision_cannot_be_widened(monkeypatch):
+    import hebbmem.rules as rules
+
+    X = random_patterns(99, 100, seed=0)
+    # Pretend the widened form is no better: the rule must refuse, never return silently.
+    monkeypatch.setattr(rules, "_projector_dense", lambda X, rank: _low_rank_projector(X))
+    with pytest.raises(ValueError, match=r"cannot keep every one of the 99 patterns a fixed point.*"
+                                         r"zero_diagonal=False"):
+        hm.PseudoInverse()._build(X)
+    monkeypatch.undo()
+    monkeypatch.setattr(_weights, "_available_memory", lambda: 10_000)
+    with pytest.raises(hm.WeightMatrixTooLargeError, match="fixed point of PseudoInverse"):
+        hm.PseudoInverse()._build(X)
+
+
+def _low_rank_projector(X):
+    G = X @ X.T
+    lam, Q = np.linalg.eigh(G)
+    Y = _weights.snap_to_grid((Q.T @ X) / np.sqrt(lam)[:, None], 17)
+    return _weights.LowRankWeights(Y, Y, np.einsum("pi,pi->i", Y, Y), 1.0)
+
+
+def test_pseudo_inverse_train_twice_projects_on_all_patterns():
+    X = random_patterns(60, 100, seed=5)
+    once = hm.Trainer(hm.HopfieldNetwork(100), hm.PseudoInverse()).train(X)
+    twice = hm.Trainer(hm.HopfieldNetwork(100), hm.PseudoInverse()).train(X[:25])
+    twice.train(X[25:])
+    assert_array_equal(twice.predict_batch(X, num_iter=1), X)
+    assert_allclose(twice.model.W, once.model.W, atol=1e-4)
+    assert_allclose(twice.model.W, ref.pseudo_inverse_weights(X), atol=1e-4)
+    with pytest.raises(ValueError, match=r"P=101 patterns \(counting the patterns stored by earlier"):
+        twice.train(random_patterns(41, 100, seed=6))
+    assert_array_equal(twice.predict_batch(X, num_iter=1), X)  # a refused call changes nothing
+
+
+@pytest.mark.parametrize("first", ["hebbian", "assigned"])
+def test_pseudo_inverse_on_top_of_other_weights_is_refused(first):
+    X = random_patterns(4, 30, seed=7)
+    model = hm.HopfieldNetwork(30)
+    if first == "hebbian":
+        hm.Trainer(model, hm.Hebbian()).train(X[:2])
+    else:
+        model.W = np.zeros((30, 30))
+    with pytest.raises(ValueError, match=r"cannot be added on top of other weights.*model.reset_weights\(\)"):
+        hm.Trainer(model, hm.PseudoInverse()).train(X[2:])
+    model.reset_weights()
+    hm.Trainer(model, hm.PseudoInverse()).train(X[2:])
+    assert model._weights.pinv_patterns.shape == (2, 30)
