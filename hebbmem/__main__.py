@@ -36,12 +36,12 @@ DIGITS = (0, 1, 2)
 MNIST_THRESHOLD = 80.0  # the seed tutorial's firing threshold for the MNIST digits
 
 # Peak memory of a picture demo, measured with /usr/bin/time -f %M on this project's machine:
-# 225 MB at --size 128 (N = 16,384) and 335 MB at --size 512 (N = 262,144), i.e. about
-# 450 bytes per neuron on top of ~220 MB; Storkey at --size 128 peaked at 4.3 GB, two dense
-# float64 N x N matrices. The estimate below rounds these up.
+# 225 MB at --size 128 (N = 16,384), 335 MB at --size 512 (N = 262,144) and 770 MB at
+# --size 1024 --rule storkey (N = 1,048,576): about 450-530 bytes per neuron on top of
+# ~220 MB, for every rule (all four keep low-rank factors).
+# The estimate below rounds these up.
 _BASE_BYTES = 300 * 2 ** 20
 _BYTES_PER_NEURON = 600
-_STORKEY_BYTES_PER_WEIGHT = 16
 
 _PROGRESS_AFTER = 2.0  # seconds before a step starts showing that it is still running
 
@@ -126,8 +126,8 @@ def _parser():
                      help="number of neurons N (default: 200)")
     cap.add_argument("--noise", type=float, default=0.0,
                      help="fraction of bits flipped in every probe, in [0, 1] (default: 0)")
-    cap.add_argument("--trials", type=int, default=5,
-                     help="random pattern sets per load (default: 5)")
+    cap.add_argument("--trials", type=int, default=100,
+                     help="stored patterns probed per load (default: 100)")
     cap.add_argument("--asyn", action="store_true",
                      help="update one neuron at a time in random order (default: all at once)")
     cap.add_argument("--seed", type=int, default=0,
@@ -238,13 +238,7 @@ def check_demo_memory(data, rule, size, stream=None):
     Called before anything large is allocated.
     """
     n = 28 * 28 if data == "mnist" else size * size
-    if rule == "storkey":
-        from hebbmem._weights import check_dense_fits
-
-        check_dense_fits(n, np.float64, f"The Storkey rule with N = {n:,} neurons")  # one clear message
-    need = _BASE_BYTES + _BYTES_PER_NEURON * n * (len(PICTURES) if data == "pictures" else 1)
-    if rule == "storkey":
-        need += _STORKEY_BYTES_PER_WEIGHT * n * n
+    need = _BASE_BYTES + _BYTES_PER_NEURON * n
     have = _available_memory()
     if need > have:
         fix = (" Use a smaller --size (each step of 2 in the side quadruples N)."
@@ -493,23 +487,25 @@ def check_capacity_args(args):
     return out
 
 
-def run_capacity(rule="hebbian", neurons=200, noise=0.0, trials=5, asyn=False, seed=0,
+def run_capacity(rule="hebbian", neurons=200, noise=0.0, trials=100, asyn=False, seed=0,
                  out="hopfield_capacity.png", *, stream=None, err=None):
-    """Measure the capacity curve and write its figure; return the curve."""
+    """Measure the capacity curve and write its figure; return the curve (a CapacityCurve)."""
+    import hebbmem as hm
     from hebbmem import analysis
 
     stream = sys.stdout if stream is None else stream
     err = sys.stderr if err is None else err
-    loads = np.round(np.linspace(0.02, 0.3 if rule == "hebbian" else 0.9, 15), 3)
-    print(f"hebbmem capacity: {RULES[rule]} rule, N = {neurons:,} neurons, {_plural(trials, 'trial')} "
-          f"per load, {noise * 100:g} % of bits flipped, {'async' if asyn else 'sync'}", file=stream)
+    top = {"hebbian": 0.3, "storkey": 0.6, "pseudoinverse": 0.9}[rule]  # past each rule's capacity
+    loads = np.round(np.linspace(0.02, top, 15), 3)
+    print(f"hebbmem capacity: {RULES[rule]} rule, N = {neurons:,} neurons, {_plural(trials, 'probe')} per load, "
+          f"{noise * 100:g} % of bits flipped, {'async' if asyn else 'sync'}", file=stream)
     t0 = time.perf_counter()
     with plain_warnings(stream), contextlib.redirect_stderr(err):
-        curve = analysis.capacity_curve(RULES[rule], neurons, loads, noise=noise, trials=trials, asyn=asyn,
-                                        seed=seed, progress=True)
-    print(f"  {len(loads)} loads from {loads[0]:g} to {loads[-1]:g} in {time.perf_counter() - t0:.1f} s",
-          file=stream)
-    for line in _curve_lines(curve):
+        curve = analysis.capacity_curve(getattr(hm, RULES[rule])(), neurons, loads, noise=noise, trials=trials,
+                                        asyn=asyn, seed=seed, progress=True)
+    print(f"  {len(curve.loads)} loads from {curve.loads[0]:g} to {curve.loads[-1]:g} in "
+          f"{time.perf_counter() - t0:.1f} s", file=stream)
+    for line in _curve_lines(curve, theory=rule == "hebbian"):
         print(f"  {line}", file=stream)
     if out:
         import matplotlib
@@ -519,28 +515,27 @@ def run_capacity(rule="hebbian", neurons=200, noise=0.0, trials=5, asyn=False, s
 
         from hebbmem import plotting
 
-        ax = plotting.plot_capacity(curve)
-        ax.figure.savefig(out, dpi=150)
+        fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+        plotting.plot_capacity(curve, ax=ax, theory=True)
+        ax.set_title(f"{RULES[rule]} rule, N = {neurons:,}, {noise * 100:g} % of bits flipped, "
+                     f"{trials} probes per load")
+        ax.legend(loc="lower left", fontsize=8)  # the curves fill the upper right
+        fig.savefig(out, dpi=150)
         plt.close(ax.figure)
         print(f"  figure written to {out}", file=stream)
     return curve
 
 
-def _curve_lines(curve):
-    """A short text table of the curve (load, fraction recalled), whatever container it comes in."""
-    loads = getattr(curve, "loads", None)
-    recalled = None
-    for name in ("recalled", "fraction_recalled", "success", "exact"):
-        if hasattr(curve, name):
-            recalled = getattr(curve, name)
-            break
-    if loads is None or recalled is None:
-        return [repr(curve)]
-    loads, recalled = np.asarray(loads, dtype=float), np.asarray(recalled, dtype=float)
-    if recalled.ndim > 1:
-        recalled = recalled.mean(axis=tuple(range(1, recalled.ndim)))
-    return ["load P/N  " + " ".join(f"{x:5.2f}" for x in loads),
-            "recalled  " + " ".join(f"{y:5.2f}" for y in recalled)]
+def _curve_lines(curve, theory):
+    """The curve as a small text table: load, P, exact recalls, final overlap (and the Hebbian theory)."""
+    rows = [("load P/N", [f"{x:.3f}" for x in curve.loads]),
+            ("P", [str(int(p)) for p in curve.n_patterns]),
+            ("exact", [f"{y:.2f}" for y in curve.fraction_exact]),
+            ("overlap", [f"{y:.2f}" for y in curve.mean_overlap])]
+    if theory:
+        rows.append(("theory m", [f"{y:.2f}" for y in curve.theory_overlap()]))
+    width = max(len(c) for _, cells in rows for c in cells)
+    return [f"{name:<9}" + " ".join(c.rjust(width) for c in cells) for name, cells in rows]
 
 
 # -------------------------------------------------------------------- main
