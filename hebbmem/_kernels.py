@@ -15,37 +15,84 @@ Conventions shared with :mod:`hebbmem.dynamics`:
   shuffle driven by one 64-bit key drawn from the network's generator (see
   :func:`fill_order`).
 
-Nothing here validates input. Kernels are compiled lazily on first use, with
-``cache=True`` when the cache directory is writable (and without it when it
-is not: importing hebbmem never fails because of the cache).
+Nothing here validates input. Kernels are compiled lazily on first use (the
+first recall that needs them), with ``cache=True``, so later processes load
+them from Numba's on-disk cache in milliseconds instead of compiling again.
+
+Where the cache goes: ``NUMBA_CACHE_DIR`` if it is set (set it to a writable
+directory for read-only installs, containers or shared clusters); otherwise
+the package's ``__pycache__`` or ``~/.cache/numba``, as Numba chooses. When
+none of those is writable, hebbmem falls back to a per-user directory in the
+temporary directory (``$TMPDIR/hebbmem-numba-cache-<uid>``); only if that
+fails too does it compile without a cache (about 1 s more per process) and
+warn, once. Importing hebbmem never fails because of the cache.
 """
+
+import os
+import tempfile
+import warnings
 
 import numba
 import numpy as np
 from numba import prange
 
-from . import dynamics as _dyn  # the SplitMix64 constants are defined once, there
+from ._constants import SPLITMIX_GOLDEN, SPLITMIX_MIX1, SPLITMIX_MIX2  # a leaf module: no import circle
 
 __all__ = ["fill_order", "sync_pass", "async_sweep_dense", "async_sweep_lowrank", "parallel_variant"]
 
 _OPTIONS = {"nogil": True, "error_model": "numpy"}
+_CACHE_STATE = {"fallback": None, "warned": False}
+
+
+def _fallback_cache_dir():
+    """A private, per-user cache directory in the temporary directory, or None if there is none."""
+    if _CACHE_STATE["fallback"] is None:
+        user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+        path = os.path.join(tempfile.gettempdir(), f"hebbmem-numba-cache-{user}")
+        try:
+            os.makedirs(path, mode=0o700, exist_ok=True)
+            info = os.lstat(path)
+            # Another user's directory (or a symlink planted in /tmp) is not ours to write into.
+            mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+            if not (mine and os.path.isdir(path) and not os.path.islink(path) and os.access(path, os.W_OK)):
+                path = ""
+        except OSError:
+            path = ""
+        _CACHE_STATE["fallback"] = path
+    return _CACHE_STATE["fallback"] or None
 
 
 def _jit(fn=None, **extra):
-    """``numba.njit(cache=True)``, or without the cache when no cache dir is writable."""
+    """``numba.njit(cache=True)``, with a temporary cache directory, or no cache, as a fallback."""
     if fn is None:
         return lambda f: _jit(f, **extra)
     try:
         return numba.njit(cache=True, **_OPTIONS, **extra)(fn)
     except (RuntimeError, OSError):
-        # Read-only site-packages and HOME: numba cannot place its cache.
-        # Compile in memory instead; importing hebbmem must never fail.
-        return numba.njit(cache=False, **_OPTIONS, **extra)(fn)
+        pass  # "cannot cache function ...: no locator available": nowhere writable
+    path = _fallback_cache_dir()
+    if path is not None and not numba.config.CACHE_DIR:
+        numba.config.CACHE_DIR = path  # Numba's user-provided locator reads it at decoration time
+        try:
+            return numba.njit(cache=True, **_OPTIONS, **extra)(fn)
+        except (RuntimeError, OSError):
+            pass
+    if not _CACHE_STATE["warned"]:
+        _CACHE_STATE["warned"] = True
+        warnings.warn(
+            "hebbmem: Numba cannot cache the compiled kernels (no writable cache directory: not the "
+            "package's __pycache__, ~/.cache, nor the temporary directory), so every new process compiles "
+            "them again (about 1 s). Set the environment variable NUMBA_CACHE_DIR to a writable directory.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    # Compile in memory instead; importing hebbmem must never fail.
+    return numba.njit(cache=False, **_OPTIONS, **extra)(fn)
 
 
-_GOLDEN = np.uint64(_dyn._GOLDEN)
-_MIX1 = np.uint64(_dyn._MIX1)
-_MIX2 = np.uint64(_dyn._MIX2)
+_GOLDEN = np.uint64(SPLITMIX_GOLDEN)
+_MIX1 = np.uint64(SPLITMIX_MIX1)
+_MIX2 = np.uint64(SPLITMIX_MIX2)
 
 
 @_jit
@@ -136,13 +183,16 @@ def sync_pass(H, S, S_prev, d, thr, it, max_iter, rows, out, n_iter, status):
 
 
 @_jit
-def async_sweep_dense(W, H, S, keys, selfw, thr, E, flips):
+def async_sweep_dense(WC, H, S, keys, selfw, thr, ethr, E, flips):
     """One asynchronous sweep of every probe with a dense weight matrix.
 
     ``H[b]`` holds the fields of probe ``b`` and is updated incrementally,
-    ``H[b] += 2 * s_new * W[i]``, only when neuron ``i`` flips (W is
-    symmetric, so row i is column i). ``E[b]`` (float64, raw units) changes
-    by ``2 s_old (h_i - thr) - 2 W_ii`` per flip. ``keys[b]`` draws the order.
+    ``H[b] += 2 * s_new * WC[i]``, only when neuron ``i`` flips, where row
+    ``WC[i]`` is column i of W (W itself when W is symmetric, else W.T).
+    ``E[b]`` (float64, raw units) changes by ``2 s_old (h_i - ethr) - 2 W_ii``
+    per flip (the energy argument needs a symmetric W); ``ethr`` is the exact
+    threshold, ``thr`` the one compared with (they differ only where a tie is
+    impossible). ``keys[b]`` draws the order.
     """
     n_probes, n = S.shape
     for b in prange(n_probes):
@@ -157,11 +207,11 @@ def async_sweep_dense(W, H, S, keys, selfw, thr, E, flips):
             s = Sb[i]
             h = Hb[i]
             if s * (h - thr) < 0:  # the field is on the other side of thr (ties keep s)
-                e += 2.0 * np.float64(s) * (np.float64(h) - np.float64(thr)) - 2.0 * np.float64(selfw[i])
+                e += 2.0 * np.float64(s) * (np.float64(h) - ethr) - 2.0 * np.float64(selfw[i])
                 new = -s
                 Sb[i] = new
                 step = new + new
-                Wi = W[i]  # a contiguous row view: LLVM vectorises the update
+                Wi = WC[i]  # a contiguous row view: LLVM vectorises the update
                 for j in range(n):
                     Hb[j] += step * Wi[j]
                 n_flips += 1
@@ -170,7 +220,7 @@ def async_sweep_dense(W, H, S, keys, selfw, thr, E, flips):
 
 
 @_jit
-def async_sweep_lowrank(UT, VT, M, S, keys, d, selfw, thr, E, flips):
+def async_sweep_lowrank(UT, VT, M, S, keys, d, selfw, thr, ethr, E, flips):
     """One asynchronous sweep with low-rank weights ``W_raw = U.T @ V - diag(d)``.
 
     ``M[b] = V @ S[b]`` (the P overlaps) is kept up to date: a visit costs
@@ -191,7 +241,7 @@ def async_sweep_lowrank(UT, VT, M, S, keys, d, selfw, thr, E, flips):
             s = Sb[i]
             h = _dot(UT[i], Mb) - d[i] * s
             if s * (h - thr) < 0:
-                e += 2.0 * np.float64(s) * (np.float64(h) - np.float64(thr)) - 2.0 * np.float64(selfw[i])
+                e += 2.0 * np.float64(s) * (np.float64(h) - ethr) - 2.0 * np.float64(selfw[i])
                 new = -s
                 Sb[i] = new
                 step = new + new

@@ -82,10 +82,13 @@ class DenseWeights:
     """``W = scale * W_raw`` with an explicit (N, N) matrix ``W_raw``."""
 
     kind = "dense"
+    field_quantum = None  # every field is a multiple of this (None: not known)
 
     def __init__(self, W_raw, scale=1.0, factors=None, symmetric=None):
         self.W_raw = np.ascontiguousarray(W_raw)
         self.factors = factors  # the LowRankWeights W_raw was built from, if any
+        if factors is not None:
+            self.field_quantum = factors.field_quantum
         # S @ W reads W row by row, which BLAS does much faster than S @ W.T
         # for a few probes at large N; it is the same product when W = W.T.
         self.symmetric = bool(np.array_equal(self.W_raw, self.W_raw.T)) if symmetric is None else symmetric
@@ -112,11 +115,26 @@ class DenseWeights:
     def dense_raw(self):
         return self.W_raw
 
+    @property
+    def columns(self):
+        """Rows ``i`` of this array are the columns ``W_raw[:, i]`` (contiguous).
+
+        When neuron i flips, every field ``h_j = sum_k W_jk s_k`` changes by
+        ``2 s_i W_ji``: column i. For a symmetric W that is row i itself;
+        otherwise a transposed copy is made once.
+        """
+        if self.symmetric:
+            return self.W_raw
+        if getattr(self, "_columns", None) is None:
+            self._columns = np.ascontiguousarray(self.W_raw.T)
+        return self._columns
+
 
 class LowRankWeights:
     """``W = scale * (U.T @ V - diag(d))`` kept as factors U, V of shape (P, N)."""
 
     kind = "lowrank"
+    field_quantum = None  # every field is a multiple of this (None: not known)
 
     def __init__(self, U, V, d, scale=1.0, *, symmetric=None, terms=None):
         self.U = np.ascontiguousarray(U)
@@ -370,3 +388,26 @@ def check_state_fits(n, owner):
             f"{limit // _BYTES_PER_NEURON:,} neurons (a million neurons take 16 MB; low-rank rules then "
             f"store O(N * P) weights)."
         )
+
+
+def comparison_threshold(rep, bias):
+    """The firing threshold in raw weight units, as the dynamics compare fields with it.
+
+    ``bias / scale`` rounded to the weights' dtype can land exactly on an
+    attainable field and make a false tie (e.g. ``bias = 1 + 1e-9`` rounds to
+    1.0 in float32). When every field is an integer multiple of
+    ``rep.field_quantum`` (integer Hebbian sums: quantum 1), the threshold is
+    moved to the midpoint between the two attainable fields around it (or
+    kept if it is one of them): every comparison ``h > thr`` / ``h < thr``
+    keeps its exact outcome, and a tie happens exactly when the true
+    threshold equals an attainable field.
+    """
+    t = bias / rep.scale
+    q = getattr(rep, "field_quantum", None)
+    if q:
+        k = math.floor(t / q)
+        if k * q != t:
+            t = (k + 0.5) * q
+        limit = 2.0 ** (_FLOAT32_EXACT_BITS + 1 if rep.dtype == np.float32 else _FLOAT64_EXACT_BITS + 1)
+        t = max(-limit, min(limit, t))  # beyond every field: same comparisons, exact in the dtype
+    return rep.dtype.type(t)

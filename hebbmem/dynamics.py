@@ -33,6 +33,10 @@ Conventions (all fields and thresholds in raw weight units, see
 
 import numpy as np
 
+from ._constants import SPLITMIX_GOLDEN as _GOLDEN  # shared with the kernels
+from ._constants import SPLITMIX_MIX1 as _MIX1
+from ._constants import SPLITMIX_MIX2 as _MIX2
+
 __all__ = [
     "order_keys",
     "random_order",
@@ -56,11 +60,6 @@ def _kernels():
         from . import _kernels as kernels
         _K = kernels
     return _K
-
-
-_GOLDEN = 0x9E3779B97F4A7C15  # SplitMix64 constants (Steele, Lea and Flood, 2014)
-_MIX1 = 0xBF58476D1CE4E5B9
-_MIX2 = 0x94D049BB133111EB
 
 
 def order_keys(rng, n_active):
@@ -143,7 +142,7 @@ class _Outcome:
 # ---------------------------------------------------------------- synchronous
 
 
-def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=None):
+def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=None, energy_thr=None):
     """Synchronous recall in plain NumPy.
 
     Parameters
@@ -152,16 +151,22 @@ def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=No
     S0 : ndarray of shape (n_probes, N)
         Initial +1/-1 states, in the weights' dtype. Not modified.
     thr : scalar of the weights' dtype
-        Firing threshold in raw weight units.
+        Firing threshold in raw weight units, as compared with the fields.
+        For integer fields it may be moved between two attainable field
+        values (see :func:`hebbmem._weights.comparison_threshold`), which
+        changes no comparison but rules out false ties.
     max_iter : int
     want_energy : bool
     progress : callable(n_settled, iteration) or None
+    energy_thr : float, optional
+        The exact threshold (float64, raw units) for the energy; default ``thr``.
 
     Returns
     -------
     _Outcome
     """
     out = _Outcome(S0, max_iter, want_energy)
+    ethr = thr if energy_thr is None else energy_thr
     S = S0.copy()
     S_prev = S0.copy()
     active = np.arange(S.shape[0])  # probes still moving, in their original order
@@ -169,7 +174,7 @@ def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=No
         s, s_prev = S[active], S_prev[active]
         H = weights.product(s)
         if want_energy:
-            out.energy[active, it - 1] = energies(weights, s, thr, H)
+            out.energy[active, it - 1] = energies(weights, s, ethr, H)
         h = H - weights.d * s                      # local fields
         flip = ((s > 0) & (h < thr)) | ((s < 0) & (h > thr))  # ties keep their state
         new = np.where(flip, -s, s)
@@ -187,12 +192,12 @@ def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=No
         if active.size == 0:
             break
     out.states[:] = S
-    _finish_sync_energy(out, weights, S, thr, active, max_iter)
+    _finish_sync_energy(out, weights, S, ethr, active, max_iter)
     return out
 
 
 def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress=None,
-                         workspace=None):
+                         workspace=None, energy_thr=None):
     """Synchronous recall: one BLAS product per iteration, then the fused Numba pass.
 
     Same contract and results as :func:`sync_recall_numpy`. Active probes are
@@ -202,6 +207,7 @@ def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress
     """
     sync_pass = _kernels().sync_pass
     out = _Outcome(S0, max_iter, want_energy)
+    ethr = thr if energy_thr is None else energy_thr
     n_probes = S0.shape[0]
     ws = workspace if workspace is not None else Workspace()
     block = ws.take(3, n_probes, S0.shape[1], S0.dtype)
@@ -213,7 +219,7 @@ def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress
         s = S[:n_active]
         weights.product(s, out=H[:n_active])
         if want_energy:
-            out.energy[rows[:n_active], it - 1] = energies(weights, s, thr, H[:n_active])
+            out.energy[rows[:n_active], it - 1] = energies(weights, s, ethr, H[:n_active])
         n_active = sync_pass(H[:n_active], s, S_prev[:n_active], weights.d, thr, it, max_iter,
                              rows[:n_active], out.states, out.n_iter, out.status)
         if progress is not None:
@@ -224,7 +230,7 @@ def sync_recall_compiled(weights, S0, thr, max_iter, want_energy=False, progress
     if n_active:
         out.states[active] = S[:n_active]
     if want_energy:
-        _finish_sync_energy(out, weights, out.states[active], thr, active, max_iter, all_states=False)
+        _finish_sync_energy(out, weights, out.states[active], ethr, active, max_iter, all_states=False)
     ws.give_back(block)
     return out
 
@@ -248,21 +254,25 @@ def _finish_sync_energy(out, weights, S, thr, active, max_iter, all_states=True)
 # --------------------------------------------------------------- asynchronous
 
 
-def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None):
+def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None, energy_thr=None):
     """Asynchronous recall in plain NumPy (a Python loop over neurons).
 
     Each visit compares the neuron's field with the threshold. Fields are
     updated incrementally: when neuron i flips to ``s_i``, every field changes
     by ``2 s_i W[i]`` (dense) or the P overlaps by ``2 s_i V[:, i]``
-    (low-rank). The energy falls by ``2 |h_i - thr|`` per flip (plus the
-    self-coupling term, 0 with a zero diagonal).
+    (low-rank): ``W[:, i]`` is column i, the same as row i when W is
+    symmetric. With a symmetric W the energy falls by ``2 |h_i - thr|`` per
+    flip (plus the self-coupling term, 0 with a zero diagonal); with an
+    asymmetric W (which has no such energy argument) it is recomputed after
+    every sweep.
     """
     out = _Outcome(S0, max_sweeps, want_energy)
     S = S0.copy()
     n_probes, n = S.shape
     low_rank = weights.kind == "lowrank"
+    ethr = thr if energy_thr is None else energy_thr
     state = weights.overlaps(S) if low_rank else weights.fields(S)   # M or H
-    E = energies(weights, S, thr, None if low_rank else state) if want_energy else np.zeros(n_probes)
+    E = energies(weights, S, ethr, None if low_rank else state) if want_energy else np.zeros(n_probes)
     if want_energy:
         out.energy[:, 0] = E
     active = np.arange(n_probes)
@@ -277,15 +287,17 @@ def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, pro
                 else:
                     h = state[b, i]
                 if (s > 0 and h < thr) or (s < 0 and h > thr):  # ties keep their state
-                    E[b] += 2.0 * float(s) * (float(h) - float(thr)) - 2.0 * float(weights.selfw[i])
+                    E[b] += 2.0 * float(s) * (float(h) - float(ethr)) - 2.0 * float(weights.selfw[i])
                     S[b, i] = -s
                     if low_rank:
                         state[b] += (-s - s) * weights.VT[i]
                     else:
-                        state[b] += (-s - s) * weights.W_raw[i]
+                        state[b] += (-s - s) * weights.columns[i]  # column i of W
                     flipped[k] = True
         out.n_iter[active] = sweep
         if want_energy:
+            if not weights.symmetric:
+                E[active] = energies(weights, S[active], ethr)
             out.energy[active, sweep] = E[active]
         out.status[active[~flipped]] = CONVERGED
         active = active[flipped]
@@ -298,7 +310,7 @@ def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, pro
 
 
 def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None,
-                          parallel=False):
+                          parallel=False, energy_thr=None):
     """Asynchronous recall with one Numba call per sweep for all active probes.
 
     Same contract and results as :func:`async_recall_numpy`.
@@ -313,8 +325,9 @@ def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, 
     n_probes, n = S.shape
     state = weights.overlaps(S) if low_rank else weights.fields(S)
     state = np.ascontiguousarray(state)
+    ethr = thr if energy_thr is None else energy_thr
     # The kernels track the energy flip by flip; its start is needed only if reported.
-    E = energies(weights, S, thr, None if low_rank else state) if want_energy else np.zeros(n_probes)
+    E = energies(weights, S, ethr, None if low_rank else state) if want_energy else np.zeros(n_probes)
     if want_energy:
         out.energy[:, 0] = E
     rows = np.arange(n_probes)
@@ -322,11 +335,13 @@ def async_recall_compiled(weights, S0, thr, max_sweeps, rng, want_energy=False, 
     for sweep in range(1, max_sweeps + 1):
         keys = order_keys(rng, rows.size)
         if low_rank:
-            kernel(weights.UT, weights.VT, state, S, keys, weights.d, weights.selfw, thr, E, flips)
+            kernel(weights.UT, weights.VT, state, S, keys, weights.d, weights.selfw, thr, ethr, E, flips)
         else:
-            kernel(weights.W_raw, state, S, keys, weights.selfw, thr, E, flips)
+            kernel(weights.columns, state, S, keys, weights.selfw, thr, ethr, E, flips)
         out.n_iter[rows] = sweep
         if want_energy:
+            if not weights.symmetric:
+                E = energies(weights, S, ethr)
             out.energy[rows, sweep] = E
         moving = flips > 0
         settled = rows[~moving]

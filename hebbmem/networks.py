@@ -8,7 +8,7 @@ import numpy as np
 from . import dynamics
 from ._progress import ProgressLine
 from ._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
-from ._weights import DenseWeights, check_dense_fits
+from ._weights import DenseWeights, check_dense_fits, comparison_threshold
 from .exceptions import ConvergenceWarning, NotTrainedError
 from .result import RecallResult
 
@@ -426,7 +426,8 @@ class HopfieldNetwork(Network):
         common = dict(want_energy=return_info, progress=bar)
         if binary:
             S0 = X.astype(rep.dtype, copy=False)
-            thr = rep.dtype.type(self.bias / rep.scale)
+            thr = comparison_threshold(rep, self.bias)   # compared with the fields: no false ties
+            common["energy_thr"] = self.bias / rep.scale  # the exact threshold, for the energy
             if self.asyn:
                 if compiled:
                     out = dynamics.async_recall_compiled(rep, S0, thr, max_iter, rng,
