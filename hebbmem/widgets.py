@@ -79,7 +79,7 @@ class RecallSession:
     stored pattern) and the current state, and records after every step the
     energy and the overlaps with all stored patterns.
 
-    One :meth:`step` is one update of the network from the current state:
+    One :meth:`~RecallSession.step` is one update of the network from the current state:
 
     .. math::
 
@@ -87,8 +87,8 @@ class RecallSession:
 
     where
 
-    * :math:`s` is the current state (:attr:`state`);
-    * :math:`W` is the weight matrix the current rule (:attr:`rule`) built
+    * :math:`s` is the current state (``state``);
+    * :math:`W` is the weight matrix the current rule (``rule``) built
       from ``patterns``;
     * :math:`\\theta` is the network's ``bias``.
 
@@ -225,7 +225,7 @@ class RecallSession:
         Parameters
         ----------
         name : str
-            A key of :attr:`rules`, e.g. ``'Storkey'``.
+            A key of ``rules``, e.g. ``'Storkey'``.
         """
         if name not in self.rules:
             raise ValueError(f"rule must be one of {sorted(self.rules)}; got {name!r}.")
@@ -258,8 +258,8 @@ class RecallSession:
         Parameters
         ----------
         noise : float, optional
-            Fraction of bits to flip, in [0, 1]; also becomes :attr:`noise`.
-            Default: the current :attr:`noise`.
+            Fraction of bits to flip, in [0, 1]; also becomes ``noise``.
+            Default: the current ``noise``.
         """
         if noise is not None:
             self.noise = check_real(noise, "noise", "corrupt", low=0, high=1)
@@ -413,7 +413,7 @@ class RecallExplorer:
 
     The figure shows the current state, the energy after every step and the
     overlap with every stored pattern (:func:`hebbmem.plotting.plot_recall_session`).
-    The logic lives in :attr:`session`, a :class:`RecallSession`; see there
+    The logic lives in ``session``, a :class:`RecallSession`; see there
     for the dynamics.
 
     Parameters
@@ -437,7 +437,8 @@ class RecallExplorer:
     figure : matplotlib.figure.Figure
     widget : ipywidgets.VBox
         The whole widget; a ``RecallExplorer`` displays itself as this box in
-        a notebook.
+        a notebook, together with a PNG snapshot of the figure that pages
+        without a kernel (GitHub, the documentation) show instead.
 
     Raises
     ------
@@ -556,10 +557,13 @@ class RecallExplorer:
                              f" &middot; {s.accuracy:.1%} of bits right &middot; E = {s.energies[-1]:.2f}")
         self.step_button.disabled = s.settled
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+    def _repr_mimebundle_(self, **kwargs):
+        # The live widget for Jupyter, plus a PNG of the figure for pages without a
+        # kernel (GitHub, the docs), which cannot run the widget anyway.
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle["image/png"] = self._view.png()
+        bundle["text/plain"] = repr(self)
+        return bundle
 
     def __repr__(self):
         return f"RecallExplorer({self.session!r})"

@@ -340,12 +340,13 @@ def test_import_needs_neither_ipywidgets_nor_matplotlib():
     assert 'pip install "hebbmem[widgets]"' in out.stdout
 
 
-def test_explorer_repr_and_display(explorer, monkeypatch):
+def test_explorer_repr_and_display(explorer):
     assert repr(explorer).startswith("RecallExplorer(RecallSession(4 patterns of N=256")
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    explorer._ipython_display_()
-    assert shown == [explorer.widget]
+    bundle = explorer._repr_mimebundle_()
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == explorer.widget.model_id  # the live widget in Jupyter
+    assert bundle["image/png"][:8] == b"\x89PNG\r\n\x1a\n"  # a snapshot for pages without a kernel
+    assert bundle["text/plain"] == repr(explorer)
 
 
 # ---------------------------------------------------------- a real kernel
@@ -381,7 +382,8 @@ def test_explorer_works_in_a_real_kernel(tmp_path, monkeypatch):
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     shown = nb.cells[0].outputs
-    assert len(shown) == 1 and shown[0]["output_type"] == "display_data"
-    assert "application/vnd.jupyter.widget-view+json" in shown[0]["data"]
+    assert len(shown) == 1 and shown[0]["output_type"] in ("display_data", "execute_result")
+    assert {"application/vnd.jupyter.widget-view+json", "image/png"} <= set(shown[0]["data"])
+    assert nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]  # state saved
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     assert printed.strip() == "converged 1.0"

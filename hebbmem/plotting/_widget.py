@@ -50,7 +50,7 @@ class _Panels:
 
         n_patterns = s.patterns.shape[0]
         self.overlap_lines = [
-            self.ax_overlap.plot([], [], "-", label=f"pattern {k}")[0] for k in range(n_patterns)
+            self.ax_overlap.plot([], [], "o-", markersize=2.5, label=f"pattern {k}")[0] for k in range(n_patterns)
         ]
         self.ax_overlap.set_ylim(-1.05, 1.05)
         self.ax_overlap.axhline(0.0, color="0.85", linewidth=0.8, zorder=0)
@@ -78,6 +78,7 @@ class _Panels:
             line.set_data(steps, m[:, k])
             target = k == s.index
             line.set_color(_TARGET_COLOR if target else _OTHER_COLOR)
+            line.set_markersize(3.5 if target else 2.0)
             line.set_linewidth(2.2 if target else 1.0)
             line.set_zorder(3 if target else 2)
         self.ax_overlap.set_title(f"overlap with each stored pattern ({s.status})", fontsize=10)
