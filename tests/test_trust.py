@@ -5,6 +5,7 @@ Each exactness corner of the issue is a test with its repro.
 
 import itertools
 import math
+import textwrap
 import tracemalloc
 from fractions import Fraction
 
@@ -260,3 +261,73 @@ def test_pseudo_inverse_on_top_of_other_weights_is_refused(first):
     model.reset_weights()
     hm.Trainer(model, hm.PseudoInverse()).train(X[2:])
     assert model._weights.pinv_patterns.shape == (2, 30)
+
+
+# ------------------------------------------------------------ Numba cache fallback
+def _run_isolated(code, tmp_path, tmpdir):
+    """Run code in a fresh interpreter whose HOME is unusable and whose TMPDIR is ``tmpdir``."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    home = tmp_path / "home-is-a-file"
+    home.write_text("")  # not a directory: nothing can be created under it, even as root
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NUMBA_") and k != "XDG_CACHE_HOME"}
+    env.update(HOME=str(home), XDG_CACHE_HOME=str(home / "cache"), TMPDIR=str(tmpdir))
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          timeout=600, env=env, cwd=str(tmp_path))
+
+
+_NO_DEFAULT_CACHE = """
+    import warnings
+    warnings.simplefilter("default")
+    import numpy as np
+    from numba.core import caching
+    # The package's __pycache__ and ~/.cache are not writable: keep only the locator
+    # that honours a cache directory given explicitly (NUMBA_CACHE_DIR).
+    caching.CacheImpl._locator_classes = [caching.UserProvidedCacheLocator]
+    import hebbmem as hm
+    import hebbmem._kernels as k
+    X = np.where(np.random.default_rng(0).random((3, 60)) < 0.5, 1.0, -1.0)
+    model = hm.HopfieldNetwork(60, asyn=True, seed=0)
+    out = hm.Trainer(model, hm.Hebbian()).train(X).predict_batch(X, compiled=True)
+    assert (out == X).all()
+    print(type(k.sync_pass._cache).__name__, k._CACHE_STATE["fallback"])
+"""
+
+
+def test_numba_cache_falls_back_to_a_per_user_temporary_directory(tmp_path):
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    out = _run_isolated(_NO_DEFAULT_CACHE, tmp_path, tmpdir)
+    assert out.returncode == 0, out.stderr
+    kind, where = out.stdout.split()
+    assert kind == "FunctionCache"
+    assert where.startswith(str(tmpdir / "hebbmem-numba-cache-"))
+    assert "cannot cache" not in out.stderr
+    assert any(p.suffix == ".nbi" for p in (tmpdir).rglob("*"))  # the kernels' index files were written
+
+
+def test_numba_cache_warns_once_when_nothing_is_writable(tmp_path):
+    tmpdir = tmp_path / "tmp-is-a-file"
+    tmpdir.write_text("")
+    # tempfile would fall back to /tmp, which root can always write: pin it to the unusable path.
+    code = f"import tempfile; tempfile.tempdir = {str(tmpdir)!r}\n" + textwrap.dedent(_NO_DEFAULT_CACHE)
+    out = _run_isolated(code, tmp_path, tmpdir)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[0] == "NullCache"
+    assert out.stderr.count("Numba cannot cache the compiled kernels") == 1
+    assert "NUMBA_CACHE_DIR" in out.stderr
+
+
+def test_kernels_import_nothing_from_the_package_but_the_constants():
+    import ast
+    import pathlib
+
+    source = pathlib.Path(hm.__file__).with_name("_kernels.py").read_text()
+    relative = [node.module for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.ImportFrom) and node.level > 0]
+    assert relative == ["_constants"]
+    consts = pathlib.Path(hm.__file__).with_name("_constants.py").read_text()
+    assert not any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(ast.parse(consts)))
