@@ -16,7 +16,8 @@ Memory science (capacity, basins and attractors, against theory):
 
 * :func:`capacity_curve`: recall quality against the load P/N, with
   :func:`theory_bit_error` and :func:`theory_overlap` (Amit, Gutfreund and
-  Sompolinsky) to compare with.
+  Sompolinsky) to compare with; :func:`bit_error_curve` measures only the
+  per-bit error of one update, over many networks.
 * :func:`basin_profile`: exact recall against the fraction of flipped bits.
 * :func:`classify_states` and :func:`spurious_census`: stored, reversed,
   mixture and spin-glass states.
@@ -28,12 +29,13 @@ list of 1-D arrays is accepted too).
 """
 
 from ._analyzer import HopfieldAnalyzer
-from ._capacity import ALPHA_C, CapacityCurve, capacity_curve, theory_bit_error, theory_overlap
+from ._capacity import (ALPHA_C, CapacityCurve, bit_error_curve, capacity_curve, theory_bit_error,
+                        theory_overlap)
 from ._recall import hamming, overlap, overlap_trajectory, recall_accuracy, trajectory
 from ._states import (BasinProfile, SpuriousCensus, StateClasses, basin_profile, classify_states,
                       monitored_run, spurious_census)
 
 __all__ = ["overlap", "recall_accuracy", "hamming", "trajectory", "overlap_trajectory",
-           "capacity_curve", "CapacityCurve", "theory_bit_error", "theory_overlap", "ALPHA_C",
+           "capacity_curve", "CapacityCurve", "bit_error_curve", "theory_bit_error", "theory_overlap", "ALPHA_C",
            "basin_profile", "BasinProfile", "classify_states", "StateClasses", "spurious_census",
            "SpuriousCensus", "monitored_run", "HopfieldAnalyzer"]
