@@ -381,7 +381,7 @@ def check_state_fits(n, owner):
     need = _BYTES_PER_NEURON * n
     limit = _available_memory() // 2
     if n > np.iinfo(np.intp).max or need > limit:
-        raise WeightMatrixTooLargeError(
+        raise MemoryError(
             f"{owner}(num_neurons={n:,}) is too large for this machine: its state and one probe's "
             f"fields alone need {_human(need)} ({_BYTES_PER_NEURON} bytes per neuron), more than half "
             f"of the memory available here ({_human(2 * limit)}). Nothing was allocated. Use at most "

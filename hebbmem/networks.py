@@ -8,7 +8,7 @@ import numpy as np
 from . import dynamics
 from ._progress import ProgressLine
 from ._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
-from ._weights import DenseWeights, check_dense_fits, comparison_threshold
+from ._weights import DenseWeights, check_dense_fits, check_state_fits, comparison_threshold
 from .exceptions import ConvergenceWarning, NotTrainedError
 from .result import RecallResult
 
@@ -71,6 +71,7 @@ class Network:
         owner = type(self).__name__
         self.num_neurons = check_int(num_neurons, "num_neurons", owner, low=1,
                                      fix="It is the number of neurons, e.g. 784 for 28x28 images.")
+        check_state_fits(self.num_neurons, owner)  # HopfieldNetwork(10**12): hebbmem's message, not NumPy's
         self.bias = check_real(bias, "bias", owner)
         self.seed = _check_seed(seed, owner)
         self.rng = np.random.default_rng(self.seed)

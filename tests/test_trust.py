@@ -331,3 +331,50 @@ def test_kernels_import_nothing_from_the_package_but_the_constants():
     assert relative == ["_constants"]
     consts = pathlib.Path(hm.__file__).with_name("_constants.py").read_text()
     assert not any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(ast.parse(consts)))
+
+
+# ------------------------------------------------------------------ absurd sizes
+@pytest.mark.parametrize("n", [10 ** 12, 2 ** 63, 2 ** 80])
+def test_absurd_sizes_get_hebbmems_own_message(n):
+    with pytest.raises(MemoryError, match=rf"HopfieldNetwork\(num_neurons={n:,}\) is too large for this "
+                                          r"machine.*Nothing was allocated\. Use at most [\d,]+ neurons"):
+        hm.HopfieldNetwork(n)
+    with pytest.raises(MemoryError, match="AmariHopfieldNetwork"):
+        hm.AmariHopfieldNetwork(n)
+
+
+def test_state_check_follows_the_available_memory(monkeypatch):
+    monkeypatch.setattr(_weights, "_available_memory", lambda: 64 * 2 ** 20)
+    hm.HopfieldNetwork(2 ** 20)  # 16 MiB: fits in half of 64 MiB
+    with pytest.raises(MemoryError, match=r"64\.0 MiB"):
+        hm.HopfieldNetwork(2 ** 22)
+
+
+@pytest.mark.parametrize("version", ["v2", "v1"])
+def test_memory_guard_reads_the_cgroup_limit(tmp_path, monkeypatch, version):
+    root = tmp_path / "cgroup"
+    proc = tmp_path / "proc_cgroup"
+    if version == "v2":
+        (root / "job").mkdir(parents=True)
+        (root / "memory.max").write_text("max\n")  # the namespace root: no limit
+        (root / "job" / "memory.max").write_text(f"{512 * 2 ** 20}\n")
+        proc.write_text("0::/job\n")
+    else:
+        (root / "memory" / "job").mkdir(parents=True)
+        (root / "memory" / "memory.limit_in_bytes").write_text("9223372036854771712\n")  # v1's "no limit"
+        (root / "memory" / "job" / "memory.limit_in_bytes").write_text(f"{512 * 2 ** 20}\n")
+        proc.write_text("12:memory:/job\n11:cpu,cpuacct:/job\n")
+    assert _weights._cgroup_memory_limit(str(root), str(proc)) == 512 * 2 ** 20
+    monkeypatch.setattr(_weights, "_CGROUP_ROOT", str(root))
+    monkeypatch.setattr(_weights, "_cgroup_memory_limit",
+                        lambda root=None, proc_cgroup=str(proc), f=_weights._cgroup_memory_limit: f(root, proc_cgroup))
+    assert _weights._available_memory() == min(512 * 2 ** 20, _weights._physical_memory())
+    # A dense 8192 x 8192 float64 matrix (512 MiB) is refused under a 512 MiB cgroup limit.
+    with pytest.raises(hm.WeightMatrixTooLargeError, match=r"512\.0 MiB.*Nothing was allocated"):
+        _weights.check_dense_fits(8192, np.float64, "Building W")
+
+
+def test_cgroup_limit_absent_or_unreadable(tmp_path):
+    assert _weights._cgroup_memory_limit(str(tmp_path / "none"), str(tmp_path / "none")) is None
+    (tmp_path / "memory.max").write_text("garbage\n")
+    assert _weights._cgroup_memory_limit(str(tmp_path), str(tmp_path / "none")) is None
