@@ -279,7 +279,7 @@ class OrthonormalRows:
 def snap_symmetric_factors(F, signs, zdiag):
     """Round symmetric factors ``W = F.T @ diag(signs) @ F`` (diagonal ``zdiag``) to an exact grid.
 
-    Returns ``(Fq, Vq, d)`` with ``Vq = signs[:, None] * Fq``, ``Fq`` on the finest
+    Returns ``(Fq, Vq, d, q)`` with ``Vq = signs[:, None] * Fq``, ``Fq`` on the finest
     power-of-two grid q for which every field is an exact float64 sum (see
     :func:`field_bound`), and ``d`` chosen so that the diagonal of
     ``Fq.T @ Vq - diag(d)`` is ``zdiag`` rounded to the q**2 grid. ``Fq.T @ Vq``
@@ -298,7 +298,7 @@ def snap_symmetric_factors(F, signs, zdiag):
         zq = _snap_to_quantum(zdiag, q * q)
         d = np.einsum("pi,pi->i", Fq, Vq) - zq  # exact: products on the q**2 grid, small sums
         if field_bound(Fq, Vq, d) < 2.0 ** _GRID_HEADROOM_BITS * q * q:
-            return Fq, Vq, d
+            return Fq, Vq, d, q
         exponent += 1  # pragma: no cover - rounding pushed the bound over; one step coarser
 
 

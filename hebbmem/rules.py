@@ -406,9 +406,12 @@ class PseudoInverse(Rule):
         Y = (Q[:, keep].T @ X) / np.sqrt(lam[keep])[:, None]
         # Snap Y so that every field sum (N * P products of two entries) is exact.
         bits = (_EXACT_BITS - math.ceil(math.log2(N * P)) - 2) // 2
+        top = float(np.max(np.abs(Y))) if Y.size else 0.0
         Y = snap_to_grid(Y, bits)
         d = np.einsum("pi,pi->i", Y, Y) if self.zero_diagonal else np.zeros(N)
         rep = LowRankWeights(Y, Y, d, 1.0, symmetric=True)
+        if top > 0:  # the grid step of Y is 2**(exponent of top - bits); fields are multiples of its square
+            rep.field_quantum = math.ldexp(1.0, 2 * (math.frexp(top)[1] - bits))
         binary = bool(np.all(np.abs(X) == 1))
         if self.zero_diagonal and binary and not _all_fixed(rep, X):
             # With a zero diagonal a stored pattern's field is (1 - P_ii) x_i, and the margin
@@ -453,10 +456,13 @@ def _projector_dense(X, rank):
     W = -M
     W[np.diag_indices(N)] = 0.0  # zero diagonal: W = P_X - diag(P_X)
     top = float(np.abs(W).sum(axis=1).max())
+    quantum = None
     if top > 0:  # the finest power-of-two grid on which every field W @ s is an exact sum
         quantum = math.ldexp(1.0, math.frexp(top)[1] - _EXACT_BITS + 1)
         W = np.round(W / quantum) * quantum
-    return DenseWeights(W, 1.0, symmetric=True)
+    rep = DenseWeights(W, 1.0, symmetric=True)
+    rep.field_quantum = quantum
+    return rep
 
 
 class Storkey(Rule):
@@ -615,10 +621,14 @@ def _storkey_lowrank(previous, X):
         V *= mult[:r, None]  # exact: every |V entry| stays below the field bound
         keep = np.abs(U).sum(axis=1) * np.abs(V).sum(axis=1) > 0  # the first field is 0: drop that pair
         # Exactly symmetric: U.T @ V is Storkey's integer matrix c W, computed without rounding.
-        return LowRankWeights(U[keep], V[keep], d, 1.0 / c, symmetric=True)
+        rep = LowRankWeights(U[keep], V[keep], d, 1.0 / c, symmetric=True)
+        rep.field_quantum = 1.0  # integer fields
+        return rep
     F, signs = symmetric_factors(S, basis.basis)
-    F, V, d = snap_symmetric_factors(F, signs, zdiag)
-    return LowRankWeights(F, V, d, 1.0, symmetric=True)
+    F, V, d, q = snap_symmetric_factors(F, signs, zdiag)
+    rep = LowRankWeights(F, V, d, 1.0, symmetric=True)
+    rep.field_quantum = q * q  # every field is a multiple of q**2
+    return rep
 
 
 def _storkey_basis(U, V, scale, d, zdiag, capacity):
@@ -655,7 +665,10 @@ def _storkey_dense(previous, X):
         W[np.diag_indices(N)] = w
     # Snap to the finest power-of-two grid on which every field W @ s is an exact sum.
     top = float(np.abs(W).sum(axis=1).max())
+    quantum = None
     if top > 0:
         quantum = math.ldexp(1.0, math.frexp(top)[1] - _EXACT_BITS + 1)
         W = np.round(W / quantum) * quantum
-    return DenseWeights(W, 1.0)
+    rep = DenseWeights(W, 1.0)
+    rep.field_quantum = quantum
+    return rep
