@@ -40,6 +40,7 @@ from ._constants import SPLITMIX_MIX2 as _MIX2
 __all__ = [
     "order_keys",
     "random_order",
+    "random_orders",
     "energies",
     "sync_recall_numpy",
     "sync_recall_compiled",
@@ -60,6 +61,50 @@ def _kernels():
         from . import _kernels as kernels
         _K = kernels
     return _K
+
+
+# ------------------------------------------------------ NumPy or Numba: "auto"
+#
+# Both paths give identical results, so ``compiled=True`` may take either; it
+# takes the one expected to finish first. Loading the kernels in a fresh
+# process (import numba, which imports SciPy, plus the cached machine code)
+# costs 0.6-0.9 s on this project's 2-core machines (benchmarks/RESULTS.md,
+# start-up rows); recall itself is often a millisecond. So the NumPy path
+# runs until the NumPy time spent in this process plus the predicted time of
+# the next call would exceed the load cost (a ski-rental rule: never worse
+# than twice the better choice); from then on, and whenever the kernels are
+# already loaded, the kernels run.
+
+KERNEL_LOAD_SECONDS = 0.5  # a little below the measured 0.6-0.9 s: lean towards the kernels
+_numpy_seconds = [0.0]
+
+
+def predicted_numpy_seconds(asyn, n_probes, n, rank):
+    """Rough time of the NumPy path for one recall, from timings on a loaded 2-core machine.
+
+    Asynchronous: about 3 sweeps of ``n`` steps, each ~45 us of Python plus
+    ~0.3 us per probe (N = 256-2048, P = 10-100, B = 1-1000). Synchronous:
+    about 5 updates costing ~10 ns per probe and neuron plus the products.
+    """
+    if asyn:
+        return 3 * n * (45e-6 + 0.3e-6 * n_probes)
+    return 5 * n_probes * n * (10e-9 + 0.2e-9 * rank)
+
+
+def use_kernels(compiled, asyn, n_probes, n, rank):
+    """Whether a recall runs the Numba kernels: ``compiled`` is True (auto), False or ``"numba"``."""
+    if compiled == "numba":
+        return True
+    if not compiled:
+        return False
+    if _K is not None:
+        return True
+    return _numpy_seconds[0] + predicted_numpy_seconds(asyn, n_probes, n, rank) > KERNEL_LOAD_SECONDS
+
+
+def spent_on_numpy(seconds):
+    """Count time the auto rule spent on the NumPy path (see :func:`use_kernels`)."""
+    _numpy_seconds[0] += seconds
 
 
 def order_keys(rng, n_active):
@@ -254,46 +299,69 @@ def _finish_sync_energy(out, weights, S, thr, active, max_iter, all_states=True)
 # --------------------------------------------------------------- asynchronous
 
 
-def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None, energy_thr=None):
-    """Asynchronous recall in plain NumPy (a Python loop over neurons).
+def random_orders(keys, n):
+    """:func:`random_order` for many keys at once: row ``b`` is the order drawn from ``keys[b]``.
 
-    Each visit compares the neuron's field with the threshold. Fields are
-    updated incrementally: when neuron i flips to ``s_i``, every field changes
-    by ``2 s_i W[i]`` (dense) or the P overlaps by ``2 s_i V[:, i]``
-    (low-rank): ``W[:, i]`` is column i, the same as row i when W is
-    symmetric. With a symmetric W the energy falls by ``2 |h_i - thr|`` per
-    flip (plus the self-coupling term, 0 with a zero diagonal); with an
-    asymmetric W (which has no such energy argument) it is recomputed after
-    every sweep.
+    The same Fisher-Yates walk, each step swapping one position in every row.
+    """
+    keys = np.asarray(keys, dtype=np.uint64)
+    z = keys[:, None] + np.arange(1, n + 1, dtype=np.uint64) * np.uint64(_GOLDEN)  # SplitMix64, wrapping
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2)
+    top = (z ^ (z >> np.uint64(31))) >> np.uint64(32)
+    order = np.tile(np.arange(n), (keys.size, 1))
+    rows = np.arange(keys.size)
+    for i in range(n - 1, 0, -1):
+        j = ((top[:, i] * np.uint64(i + 1)) >> np.uint64(32)).astype(np.int64)
+        order[rows, i], order[rows, j] = order[rows, j], order[:, i].copy()
+    return order
+
+
+def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, progress=None, energy_thr=None):
+    """Asynchronous recall in plain NumPy: one neuron of every probe per step.
+
+    Each sweep draws one order per active probe (:func:`random_orders`). Step
+    ``t`` of the sweep visits neuron ``order[b, t]`` of every probe ``b`` at
+    once and compares its field with the threshold. Fields are updated
+    incrementally: when neuron i flips to ``s_i``, every field changes by
+    ``2 s_i W[:, i]`` (dense: column i, the same as row i when W is
+    symmetric) or the P overlaps by ``2 s_i V[:, i]`` (low-rank). Each
+    probe sees exactly the sequence of visits it would see alone.
+
+    With a symmetric W the energy falls by ``2 |h_i - thr|`` per flip (plus
+    the self-coupling term, 0 with a zero diagonal); with an asymmetric W
+    (which has no such energy argument) it is recomputed after every sweep.
     """
     out = _Outcome(S0, max_sweeps, want_energy)
     S = S0.copy()
     n_probes, n = S.shape
     low_rank = weights.kind == "lowrank"
     ethr = thr if energy_thr is None else energy_thr
-    state = weights.overlaps(S) if low_rank else weights.fields(S)   # M or H
+    state = weights.overlaps(S) if low_rank else weights.fields(S)   # M (overlaps) or H (fields)
+    state = np.ascontiguousarray(state)
     E = energies(weights, S, ethr, None if low_rank else state) if want_energy else np.zeros(n_probes)
     if want_energy:
         out.energy[:, 0] = E
     active = np.arange(n_probes)
     for sweep in range(1, max_sweeps + 1):
-        keys = order_keys(rng, active.size)
+        order = random_orders(order_keys(rng, active.size), n)
         flipped = np.zeros(active.size, dtype=bool)
-        for k, b in enumerate(active):
-            for i in random_order(keys[k], n):
-                s = S[b, i]
-                if low_rank:
-                    h = weights.UT[i] @ state[b] - weights.d[i] * s
-                else:
-                    h = state[b, i]
-                if (s > 0 and h < thr) or (s < 0 and h > thr):  # ties keep their state
-                    E[b] += 2.0 * float(s) * (float(h) - float(ethr)) - 2.0 * float(weights.selfw[i])
-                    S[b, i] = -s
-                    if low_rank:
-                        state[b] += (-s - s) * weights.VT[i]
-                    else:
-                        state[b] += (-s - s) * weights.columns[i]  # column i of W
-                    flipped[k] = True
+        for t in range(n):
+            i = order[:, t]                            # one neuron per active probe
+            s = S[active, i]
+            if low_rank:                               # h_i = U[:, i] . m - d_i s_i
+                h = np.einsum("bp,bp->b", weights.UT[i], state[active]) - weights.d[i] * s
+            else:
+                h = state[active, i]
+            flip = s * (h - thr) < 0                   # the other side of thr (ties keep their state)
+            if not flip.any():
+                continue
+            b, i, s, h = active[flip], i[flip], s[flip], h[flip]
+            E[b] += 2.0 * s.astype(np.float64) * (h.astype(np.float64) - ethr) - 2.0 * weights.selfw[i].astype(np.float64)
+            S[b, i] = -s
+            step = (-s - s)[:, None]
+            state[b] += step * (weights.VT[i] if low_rank else weights.columns[i])
+            flipped |= flip
         out.n_iter[active] = sweep
         if want_energy:
             if not weights.symmetric:

@@ -1,6 +1,7 @@
 """Hopfield networks: a state, a weight matrix, an energy, and recall dynamics."""
 
 import numbers
+import time
 import warnings
 
 import numpy as np
@@ -32,6 +33,18 @@ def _check_seed(seed, owner):
         f"The 'seed' parameter of {owner} must be None, an int >= 0 or a numpy.random.Generator. "
         f"Got {seed!r} instead."
     )
+
+
+def check_compiled(value, name, owner):
+    """``compiled`` / ``compiled_prediction``: True (the fastest exact path), False (NumPy) or "numba"."""
+    if isinstance(value, str) and value == "numba":
+        return value
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"The {name!r} parameter of {owner} must be True (the fastest exact path), False (the "
+            f"readable NumPy path) or 'numba' (always the Numba kernels). Got {value!r} instead."
+        )
+    return bool(value)
 
 
 class Network:
@@ -386,9 +399,12 @@ class HopfieldNetwork(Network):
         ----------
         probes : array-like of shape (N,) or (n_probes, N), or list of 1-D arrays
             Initial states: +1/-1 values for ``activation='sign'``. Not modified.
-        compiled : bool, default=True
-            Use the Numba kernels (True) or the plain NumPy code (False); the
-            results are identical. Graded activations always use NumPy.
+        compiled : bool or "numba", default=True
+            True: the fastest exact path, NumPy for small jobs in a process
+            that has not loaded the Numba kernels yet (their load costs about
+            0.5-0.9 s), the kernels otherwise. False: the plain NumPy code,
+            written to be read. ``"numba"``: always the kernels. The results
+            are identical on every path. Graded activations always use NumPy.
         max_iter : int, optional
             Overrides the network's ``max_iter`` for this call.
         return_info : bool, default=False
@@ -419,30 +435,35 @@ class HopfieldNetwork(Network):
         X, was_1d = as_pattern_matrix(probes, what=what, n_neurons=self.num_neurons, bipolar=binary,
                                       dtype=None, copy=False)
         max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
-        compiled = check_bool(compiled, "compiled", "recall")
+        compiled = check_compiled(compiled, "compiled", "recall")
         rng = self.rng if rng is None else np.random.default_rng(_check_seed(rng, "recall"))
         rep = self._recall_weights()
         mode = "async" if self.asyn else "sync"
         bar = ProgressLine(X.shape[0], f"recall ({mode})") if progress else None
         common = dict(want_energy=return_info, progress=bar)
         if binary:
+            rank = rep.rank if rep.kind == "lowrank" else rep.n
+            kernels = dynamics.use_kernels(compiled, self.asyn, X.shape[0], rep.n, rank)
+            started = time.perf_counter()
             S0 = X.astype(rep.dtype, copy=False)
             thr = comparison_threshold(rep, self.bias)   # compared with the fields: no false ties
             common["energy_thr"] = self.bias / rep.scale  # the exact threshold, for the energy
             if self.asyn:
-                if compiled:
+                if kernels:
                     out = dynamics.async_recall_compiled(rep, S0, thr, max_iter, rng,
                                                          parallel=self.parallel, **common)
                 else:
                     out = dynamics.async_recall_numpy(rep, S0, thr, max_iter, rng, **common)
             else:
-                if compiled:
+                if kernels:
                     out = dynamics.sync_recall_compiled(rep, S0, thr, max_iter,
                                                         workspace=self._workspace, **common)
                 else:
                     out = dynamics.sync_recall_numpy(rep, S0, thr, max_iter, **common)
             states = out.states.astype(np.float32, copy=False)
-            path = ("compiled" if compiled else "numpy") + (", low-rank" if rep.kind == "lowrank" else ", dense")
+            if compiled is True and not kernels:
+                dynamics.spent_on_numpy(time.perf_counter() - started)
+            path = ("compiled" if kernels else "numpy") + (", low-rank" if rep.kind == "lowrank" else ", dense")
         else:
             out = dynamics.continuous_recall(rep, X.astype(np.float64, copy=False), self.bias, self.temperature, self.activation,
                                              max_iter, self.tol, self.asyn, rng, **common)

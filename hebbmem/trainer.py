@@ -14,6 +14,7 @@ and its classes are also available as ``hebbmem.Trainer`` and friends.
 import numpy as np
 
 from ._validation import check_bool, check_choice, check_int, check_real
+from .networks import check_compiled
 from .rules import AntiHebbian, Hebbian, Rule
 
 __all__ = ["Trainer", "HebbianTrainer", "AntiHebbianTrainer"]
@@ -39,9 +40,11 @@ class Trainer:
         :meth:`train`.
     show_iteration_progress : bool, default=False
         Show a progress line during :meth:`predict`.
-    compiled_prediction : bool, default=True
-        Recall with the Numba kernels (True) or the plain NumPy code
-        (False). Both give identical results for the same seed.
+    compiled_prediction : bool or "numba", default=True
+        True: recall on the fastest exact path (plain NumPy for small jobs
+        before the Numba kernels are loaded, the kernels otherwise). False:
+        always the readable NumPy code. ``"numba"``: always the kernels. All
+        give identical results for the same seed.
 
     Attributes
     ----------
@@ -94,7 +97,7 @@ class Trainer:
             )
         self.model = model
         self.rule = rule
-        self.compiled_prediction = check_bool(compiled_prediction, "compiled_prediction", owner)
+        self.compiled_prediction = check_compiled(compiled_prediction, "compiled_prediction", owner)
         self.show_iteration_progress = check_bool(show_iteration_progress, "show_iteration_progress", owner)
         self.patterns_ = None
 
@@ -109,7 +112,7 @@ class Trainer:
         if show_iteration_progress is not None:
             self.show_iteration_progress = check_bool(show_iteration_progress, "show_iteration_progress", owner)
         if compiled_prediction is not None:
-            self.compiled_prediction = check_bool(compiled_prediction, "compiled_prediction", owner)
+            self.compiled_prediction = check_compiled(compiled_prediction, "compiled_prediction", owner)
         return self
 
     def _network(self, method):

@@ -370,8 +370,10 @@ def test_other_rule_parameters(kwargs, exc, pattern):
 
 
 def test_trainer_flags_must_be_bool():
-    with pytest.raises(TypeError, match=param_msg("compiled_prediction", "HebbianTrainer",
-                                                  "a bool (True or False)", "'yes'")):
+    with pytest.raises(TypeError, match=param_msg(
+            "compiled_prediction", "HebbianTrainer",
+            "True (the fastest exact path), False (the readable NumPy path) or 'numba' (always the Numba kernels)",
+            "'yes'")):
         hm.HebbianTrainer(hm.HopfieldNetwork(N), compiled_prediction="yes")
 
 
@@ -390,7 +392,7 @@ def test_bad_num_iter_in_predict_is_rejected(trainer, X):
         trainer.predict(X[0], num_iter=0)
     with pytest.raises(ValueError, match=r"must be an int >= 1\. Got -1 instead"):
         trainer.predict_batch(X, num_iter=-1)
-    with pytest.raises(TypeError, match=r"'compiled' parameter of .* must be a bool"):
+    with pytest.raises(TypeError, match=r"'compiled' parameter of .* must be True .*, False .* or 'numba'"):
         trainer.predict(X[0], compiled="yes")
 
 
@@ -563,7 +565,7 @@ def test_W_is_read_only(trainer):
 
 
 @pytest.mark.parametrize("asyn", [False, True])
-@pytest.mark.parametrize("compiled", [True, False])
+@pytest.mark.parametrize("compiled", ["numba", False])
 def test_assigning_W_replaces_the_weights(X, asyn, compiled):
     model = hm.HopfieldNetwork(N, asyn=asyn, seed=0)
     trainer = hm.HebbianTrainer(model, compiled_prediction=compiled).train(X)

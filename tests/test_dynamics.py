@@ -50,14 +50,14 @@ def test_compiled_and_numpy_paths_are_identical(rule, asyn, bias):
     # P even: exact ties (h == 0) occur, and must resolve the same way.
     X = random_patterns(8, 96, seed=1)
     probes = corrupt(np.repeat(X, 2, axis=0), 0.3, seed=2)
-    a = recall_info(RULES[rule], X, probes, asyn=asyn, compiled=True, bias=bias)
+    a = recall_info(RULES[rule], X, probes, asyn=asyn, compiled="numba", bias=bias)
     b = recall_info(RULES[rule], X, probes, asyn=asyn, compiled=False, bias=bias)
     assert a.path.startswith("compiled") and b.path.startswith("numpy")
     assert_same(a, b)
 
 
 @pytest.mark.parametrize("asyn", [False, True])
-@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("compiled", [False, "numba"])
 @pytest.mark.parametrize("rule", ["hebbian", "hebbian-mean", "antihebbian", "pseudoinverse"])
 def test_dense_and_low_rank_storage_are_identical(rule, asyn, compiled):
     X = random_patterns(10, 128, seed=4)
@@ -78,7 +78,7 @@ def test_sync_recall_matches_textbook_twin(n_patterns, storage):
     X = random_patterns(n_patterns, 48, seed=n_patterns)
     probes = corrupt(np.vstack([X, X]), 0.35, seed=7)
     W = ref.hebbian_weights(X, normalize=False)
-    info = recall_info(hm.Hebbian(normalize=False), X, probes, asyn=False, compiled=True,
+    info = recall_info(hm.Hebbian(normalize=False), X, probes, asyn=False, compiled="numba",
                        storage=storage)
     for k, probe in enumerate(probes):
         state, n_iter, status = ref.sync_recall(W, probe, 0.0, 50)
@@ -94,7 +94,7 @@ def test_async_recall_matches_textbook_twin_with_same_update_order(storage, bias
     X = random_patterns(4, 40, seed=11)
     probes = corrupt(np.vstack([X, X]), 0.3, seed=12)
     W = ref.hebbian_weights(X, normalize=False)
-    info = recall_info(hm.Hebbian(normalize=False), X, probes, asyn=True, compiled=True,
+    info = recall_info(hm.Hebbian(normalize=False), X, probes, asyn=True, compiled="numba",
                        storage=storage, bias=bias, seed=21)
     states, n_sweeps, converged, energy = ref.async_recall(W, probes, bias, 50, seed=21)
     assert_array_equal(info.states, states)
@@ -116,7 +116,7 @@ def _probe_with_a_tie(X, W, seed=0):
     raise AssertionError("no probe with a tie found; change N or P")
 
 
-@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("compiled", [False, "numba"])
 @pytest.mark.parametrize("storage", ["dense", "low-rank"])
 def test_tie_keeps_the_current_state(compiled, storage):
     # N = 13, P = 2: fields are even integers and often exactly 0. A "sign(0) = +1"
@@ -165,8 +165,8 @@ def test_hitting_max_iter_is_reported_never_silent(asyn):
 def test_same_seed_same_result(asyn):
     X = random_patterns(5, 80, seed=0)
     probes = corrupt(X, 0.3, seed=1)
-    a = recall_info(hm.Hebbian(), X, probes, asyn=asyn, compiled=True, seed=123)
-    b = recall_info(hm.Hebbian(), X, probes, asyn=asyn, compiled=True, seed=123)
+    a = recall_info(hm.Hebbian(), X, probes, asyn=asyn, compiled="numba", seed=123)
+    b = recall_info(hm.Hebbian(), X, probes, asyn=asyn, compiled="numba", seed=123)
     assert_same(a, b)
 
 

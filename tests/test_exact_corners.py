@@ -21,7 +21,7 @@ def one_step(model, probe, **kwargs):
 # ----------------------------------------- item 3: async recall with an asymmetric W
 
 
-@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("compiled", [False, "numba"])
 def test_async_with_asymmetric_weights_repro(compiled):
     W = np.array([[0, -1, -1], [-1, 0, -1], [0, -1, 0]], dtype=float)
     model = hm.HopfieldNetwork(3, asyn=True, seed=0, max_iter=1)
@@ -32,7 +32,7 @@ def test_async_with_asymmetric_weights_repro(compiled):
     assert_array_equal(one_step(model, -np.ones(3), compiled=compiled), [1, -1, 1])
 
 
-@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("compiled", [False, "numba"])
 def test_async_with_random_asymmetric_weights_matches_the_textbook(compiled):
     rng = np.random.default_rng(1)
     for trial in range(50):
@@ -54,7 +54,7 @@ def test_async_with_random_asymmetric_weights_matches_the_textbook(compiled):
 # --------------------------------------------- item 4: no false ties from rounding theta
 
 
-@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("compiled", [False, "numba"])
 @pytest.mark.parametrize("asyn", [False, True])
 def test_threshold_just_above_an_integer_field_is_no_tie(compiled, asyn):
     theta = 1 + 1e-9  # float32 would round it to 1.0, the value of three fields below
@@ -71,7 +71,7 @@ def test_threshold_just_above_an_integer_field_is_no_tie(compiled, asyn):
     assert_array_equal(out, expected)
 
 
-@pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("compiled", [False, "numba"])
 def test_scaled_threshold_near_integer_fields_matches_exact_rationals(compiled):
     # P = 3, N = 40: W = (1/3) sum x x^T; theta * P = 1.000000003 sits just above the
     # integer field 1. Compare every bit of one update with exact rational arithmetic.
@@ -108,3 +108,43 @@ def test_W_is_the_textbook_matrix_correctly_rounded():
     assert model.W.dtype == np.float32
     exact = ref.hebbian_weights(X)  # float64: correctly rounded k/3
     assert_array_equal(model.W, exact.astype(np.float32))  # then rounded once to float32
+
+
+# --------------------------------------- item 11: the fastest exact path from the first call
+
+
+def test_small_jobs_in_a_fresh_process_never_load_numba(tmp_path):
+    # compiled_prediction=True is "the fastest exact path": a first, small recall runs on the
+    # NumPy path (identical results) instead of paying 0.6-0.9 s to load Numba.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np, hebbmem as hm\n"
+        "rng = np.random.default_rng(0)\n"
+        "X = np.where(rng.random((10, 784)) < 0.5, 1.0, -1.0)\n"
+        "probes = np.where(rng.random((100, 784)) < 0.2, -X[rng.integers(0, 10, 100)], X[rng.integers(0, 10, 100)])\n"
+        "for asyn in (False, True):\n"
+        "    model = hm.AmariHopfieldNetwork(784, asyn=asyn)\n"
+        "    trainer = hm.HebbianTrainer(model)\n"
+        "    trainer.train(X)\n"
+        "    info = trainer.predict_batch(probes, return_info=True)\n"
+        "    assert info.path.startswith('numpy'), info.path\n"
+        "print('numba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_auto_switches_to_the_kernels_once_numpy_time_adds_up(monkeypatch):
+    from hebbmem import dynamics
+
+    monkeypatch.setattr(dynamics, "_K", None)
+    monkeypatch.setattr(dynamics, "_numpy_seconds", [0.0])
+    assert not dynamics.use_kernels(True, True, 10, 256, 10)         # small: NumPy
+    assert dynamics.use_kernels(True, True, 10_000, 4096, 10)        # large: worth loading
+    assert dynamics.use_kernels("numba", True, 1, 8, 1)               # forced
+    assert not dynamics.use_kernels(False, True, 10_000, 4096, 10)   # the readable path, always
+    dynamics.spent_on_numpy(dynamics.KERNEL_LOAD_SECONDS)            # many small calls later...
+    assert dynamics.use_kernels(True, True, 10, 256, 10)              # ...the kernels pay off

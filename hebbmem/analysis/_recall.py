@@ -6,7 +6,7 @@ import numpy as np
 
 from .._validation import as_pattern_matrix, check_bool, check_int
 from ..exceptions import ConvergenceWarning
-from ..networks import HopfieldNetwork
+from ..networks import HopfieldNetwork, check_compiled
 
 __all__ = ["overlap", "recall_accuracy", "hamming", "trajectory", "overlap_trajectory"]
 
@@ -341,7 +341,7 @@ def trajectory(model, probe, max_iter=None, *, compiled=True, _stacklevel=2):
     max_iter = model.max_iter if max_iter is None else check_int(
         max_iter, "max_iter", "trajectory", low=1,
         fix="It caps the number of updates or sweeps; leave it out to use the network's max_iter.")
-    compiled = check_bool(compiled, "compiled", "trajectory")
+    compiled = check_compiled(compiled, "compiled", "trajectory")
     dtype = np.float32 if binary else np.float64
     sync = not model.asyn
     # A sync 2-cycle is detected as in recall: exact for sign, within tol for graded states.
