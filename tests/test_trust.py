@@ -293,6 +293,9 @@ _NO_DEFAULT_CACHE = """
     model = hm.HopfieldNetwork(60, asyn=True, seed=0)
     out = hm.Trainer(model, hm.Hebbian()).train(X).predict_batch(X, compiled=True)
     assert (out == X).all()
+    order = np.empty(60, np.int64)
+    k.fill_order(np.uint64(7), order)  # compile one kernel for sure (small recalls may stay in NumPy)
+    assert sorted(order) == list(range(60))
     print(type(k.sync_pass._cache).__name__, k._CACHE_STATE["fallback"])
 """
 
