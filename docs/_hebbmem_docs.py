@@ -143,7 +143,10 @@ def _fix_link(match):
     if bang:  # images: README paths are relative to the repository root
         if target.startswith("docs/"):
             return f"![{text}](../{target[len('docs/'):]})"
-        return f"![{text}]({ROOT / target})"
+        copy = OUT / "readme_images" / Path(target).name  # an image elsewhere in the repository
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / target, copy)
+        return f"![{text}](readme_images/{copy.name})"
     # a file of the repository, not a page of these docs: keep the words, drop the link
     return text if text.startswith("`") else f"{text} (`{target}`)"
 

@@ -475,7 +475,8 @@ class RecallExplorer:
         self.pattern = widgets.Dropdown(options=[(f"pattern {k}", k) for k in range(n_patterns)],
                                         value=s.index, description="start from")
         self.noise = widgets.FloatSlider(value=s.noise, min=0.0, max=0.5, step=0.01,
-                                         description="noise", readout_format=".0%")
+                                         description="noise", readout_format=".0%",
+                                         continuous_update=False)  # one new probe per release, not per pixel dragged
         self.new_noise = widgets.Button(description="new noise", tooltip="another probe at this noise level")
         self.mode = widgets.ToggleButtons(options=[("sync", False), ("async", True)], value=s.asyn,
                                           description="updates")
