@@ -47,6 +47,8 @@ _INSTALL_HINT = 'pip install "hebbmem[widgets]"'
 # The explorer keeps the whole history in memory and redraws a figure per step;
 # beyond this many neurons a step is no longer interactive (a 128 x 128 picture).
 _MAX_NEURONS = 128 * 128
+# Partial asynchronous steps read rows of the dense (N, N) weights: 128 MiB in float64 at this N.
+_MAX_NEURONS_FLIPS = 64 * 64
 
 
 def _default_rules():
@@ -94,7 +96,10 @@ class RecallSession:
 
     In synchronous mode every neuron updates at once; in asynchronous mode
     a step is one sweep over all neurons in a fresh random order (exactly
-    ``model.recall(state, max_iter=1)``). The recorded quantities are the
+    ``model.recall(state, max_iter=1)``), or, with ``flips_per_step=k``,
+    the neurons of that order up to the ``k``-th one that flips, so the
+    state can be watched changing one neuron at a time. The recorded
+    quantities are the
     energy :math:`E = -\\frac12 s^T W s + \\theta \\sum_i s_i` and the
     overlaps :math:`m^\\mu = \\frac1N \\sum_i \\xi^\\mu_i s_i` (see
     :func:`hebbmem.analysis.overlap`).
@@ -117,6 +122,13 @@ class RecallSession:
     seed : None or int, default=0
         Seeds the noise and the asynchronous update orders, so a session
         replays exactly.
+    flips_per_step : None or int, default=None
+        Asynchronous mode only: None makes one :meth:`~RecallSession.step` a
+        whole sweep through the library's recall; an int ``k`` in [1, N]
+        makes it go on through the sweep's random order until ``k`` neurons
+        have flipped (or a whole sweep changed nothing), with the same rule
+        (a neuron whose field equals ``bias`` keeps its state), computed
+        here from ``model.W`` (up to N = 4096).
 
     Attributes
     ----------
@@ -156,7 +168,7 @@ class RecallSession:
     True
     """
 
-    def __init__(self, trainer, patterns, *, shape=None, noise=0.2, seed=0):
+    def __init__(self, trainer, patterns, *, shape=None, noise=0.2, seed=0, flips_per_step=None):
         owner = type(self).__name__
         if not isinstance(trainer, Trainer):
             raise TypeError(
@@ -194,7 +206,9 @@ class RecallSession:
             rule_name = "Hebbian"
         self.model = None
         self.rule = None
+        self._flips_per_step = None
         self.set_rule(rule_name)
+        self.flips_per_step = flips_per_step
         self.index = 0
         self.corrupt()
 
@@ -215,6 +229,25 @@ class RecallSession:
             raise TypeError(f"asyn must be True (asynchronous) or False (synchronous); got {value!r}.")
         self.model.asyn = bool(value)
         self._settings["asyn"] = bool(value)
+
+    @property
+    def flips_per_step(self):
+        """Flips per asynchronous step: None for a whole sweep; assign to change."""
+        return self._flips_per_step
+
+    @flips_per_step.setter
+    def flips_per_step(self, value):
+        n = self.n_neurons
+        if value is not None:
+            value = check_int(value, "flips_per_step", type(self).__name__, low=1, high=n,
+                              fix="Use None for whole sweeps, 1 to watch one neuron flip at a time.")
+            if n > _MAX_NEURONS_FLIPS:
+                raise ValueError(
+                    f"flips_per_step needs the dense ({n}, {n}) weights, which this explorer builds "
+                    f"only up to N = {_MAX_NEURONS_FLIPS}; use None (whole sweeps) or smaller patterns."
+                )
+        self._flips_per_step = value
+        self._sweep = None  # the next partial step starts a fresh sweep
 
     def set_rule(self, name):
         """Retrain the session's network on the stored patterns with another rule.
@@ -238,6 +271,7 @@ class RecallSession:
             self.model = HopfieldNetwork(self.n_neurons, activation="sign", seed=self._rng, **self._settings)
         Trainer(self.model, rule).train(self.patterns)
         self.rule = name
+        self._W = None  # dense weights of partial async steps, built on demand
         if hasattr(self, "probe"):
             self._start(self.probe)
 
@@ -296,6 +330,7 @@ class RecallSession:
         self._states = [self.state]
         self._energies = [self._energy(self.state)]
         self.status = "ready"
+        self._sweep = None
 
     # ------------------------------------------------------------------ steps
     def _energy(self, state):
@@ -317,8 +352,11 @@ class RecallSession:
             Whether any neuron flipped. A step that changes nothing marks the
             state as a fixed point (``status == 'converged'``); a synchronous
             step that returns to the state of two steps before marks a
-            2-cycle (``status == '2-cycle'``).
+            2-cycle (``status == '2-cycle'``). With ``flips_per_step``, the
+            state is a fixed point once a whole sweep has changed nothing.
         """
+        if self.model.asyn and self._flips_per_step is not None:
+            return self._partial_step(self._flips_per_step)
         with warnings.catch_warnings():
             # max_iter=1 warns after every step that moved; that is the point here.
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -337,15 +375,55 @@ class RecallSession:
             self.status = "running"
         return True
 
+    def _partial_step(self, k):
+        """Go on through the current sweep until ``k`` neurons flipped (async, textbook loop)."""
+        if self.settled:
+            return False
+        n = self.n_neurons
+        if self._W is None:
+            self._W = np.asarray(self.model.W, dtype=np.float64)
+        theta = float(self.model.bias)
+        s = self.state.astype(np.float64)
+        flips = 0
+        fixed = False
+        while flips < k:
+            if self._sweep is None:  # a fresh random order, as every async sweep
+                self._sweep = [self._rng.permutation(n), 0, 0]  # order, position, flips in this sweep
+            order, pos, _ = self._sweep
+            i = order[pos]
+            h = self._W[i] @ s
+            new = 1.0 if h > theta else -1.0 if h < theta else s[i]  # tie: keep the state
+            if new != s[i]:
+                s[i] = new
+                flips += 1
+                self._sweep[2] += 1
+            self._sweep[1] += 1
+            if self._sweep[1] == n:  # the sweep is complete
+                fixed = self._sweep[2] == 0  # and changed nothing: a fixed point
+                self._sweep = None
+                if fixed:
+                    break
+        if flips:
+            self.state = s.astype(np.float32)
+            self._states.append(self.state)
+            self._energies.append(self._energy(self.state))
+        self.status = "converged" if fixed else "running"
+        return flips > 0
+
     def run(self, max_steps=None):
-        """Step until the state settles, or ``max_steps`` steps (default: the network's ``max_iter``).
+        """Step until the state settles, or ``max_steps`` steps (default: the network's ``max_iter``,
+        in sweeps: ``max_iter * ceil(N / flips_per_step)`` partial steps).
 
         Returns
         -------
         status : {'converged', '2-cycle', 'running'}
             ``'running'`` means ``max_steps`` was reached first.
         """
-        max_steps = self.model.max_iter if max_steps is None else check_int(max_steps, "max_steps", "run", low=1)
+        if max_steps is None:
+            per_sweep = -(-self.n_neurons // self._flips_per_step) if self.model.asyn and self._flips_per_step else 1
+            max_steps = self.model.max_iter * per_sweep
+        else:
+            max_steps = check_int(max_steps, "max_steps", "run", low=1)
         for _ in range(max_steps):
             if self.settled:
                 break
@@ -353,6 +431,21 @@ class RecallSession:
         return self.status
 
     # -------------------------------------------------------------- traces
+    @property
+    def step_unit(self):
+        """What one step is, in words: ``'sync update'``, ``'async sweep'`` or ``'async, 16 flips'``."""
+        k = self._flips_per_step
+        if not self.asyn:
+            return "sync update"
+        return "async sweep" if k is None else f"async, {k} flip{'' if k == 1 else 's'}"
+
+    def steps_text(self, count):
+        """``count`` steps in words, e.g. ``'2 sync updates'`` or ``'3 steps (async, 16 flips)'``."""
+        plural = "" if count == 1 else "s"
+        if self.asyn and self._flips_per_step is not None:
+            return f"{count} step{plural} ({self.step_unit})"
+        return f"{count} {self.step_unit}{plural}"
+
     @property
     def n_steps(self):
         """Steps that changed the state since the probe."""
@@ -406,7 +499,8 @@ class RecallExplorer:
     * ``noise``: the fraction of bits flipped (changing it draws a new probe);
       ``new_noise`` draws another probe at the same level;
     * clicking a pixel of the state image flips it (with the ipympl canvas);
-    * ``mode``: synchronous or asynchronous updates;
+    * ``mode``: synchronous or asynchronous updates, and ``async_step``: a
+      whole sweep per step, or a few flips (down to one) per step;
     * ``rule``: Hebbian, Storkey or PseudoInverse (retrains on the stored patterns);
     * ``step_button``, ``play`` (steps on a timer until the state settles),
       ``reset_button`` (back to the probe).
@@ -481,6 +575,11 @@ class RecallExplorer:
         self.mode = widgets.ToggleButtons(options=[("sync", False), ("async", True)], value=s.asyn,
                                           description="updates")
         self.rule = widgets.ToggleButtons(options=list(s.rules), value=s.rule, description="rule")
+        n = s.n_neurons
+        sizes = sorted({max(1, n // 16), max(1, n // 256), 1}, reverse=True) if n <= _MAX_NEURONS_FLIPS else []
+        self.async_step = widgets.Dropdown(
+            options=[("whole sweep", None)] + [(f"{k} flip{'' if k == 1 else 's'}", k) for k in sizes],
+            value=None, description="async step")
         self.step_button = widgets.Button(description="step", icon="step-forward")
         self.reset_button = widgets.Button(description="reset", icon="undo", tooltip="back to the probe")
         self.play = widgets.Play(value=0, min=0, max=max(s.model.max_iter, 1), step=1,
@@ -496,13 +595,15 @@ class RecallExplorer:
         self.new_noise.on_click(lambda _: self._do(s.corrupt))
         self.mode.observe(self._on_mode, names="value")
         self.rule.observe(self._on_rule, names="value")
+        self.async_step.observe(self._on_async_step, names="value")
         self.step_button.on_click(lambda _: self._do(s.step))
         self.reset_button.on_click(lambda _: self._do(s.reset))
         self.play.observe(self._on_play, names="value")
 
         self.widget = widgets.VBox([
             widgets.HBox([self.pattern, self.noise, self.new_noise]),
-            widgets.HBox([self.mode, self.rule]),
+            widgets.HBox([self.mode, self.async_step]),
+            self.rule,
             widgets.HBox([self.step_button, self.play, self.reset_button, self.status]),
             self._canvas_widget,
         ])
@@ -524,6 +625,11 @@ class RecallExplorer:
     def _on_mode(self, change):
         self.session.asyn = bool(change["new"])
         self._do(self.session.reset)
+
+    def _on_async_step(self, change):
+        self._stop()
+        self.session.flips_per_step = change["new"]  # goes on from the current state
+        self._refresh()
 
     def _on_rule(self, change):
         self._stop()
@@ -553,10 +659,12 @@ class RecallExplorer:
     def _refresh(self):
         s = self.session
         self._view.update()
-        mode = "async sweep" if s.asyn else "sync update"
-        self.status.value = (f"<b>{s.status}</b> &middot; {s.n_steps} {mode}{'' if s.n_steps == 1 else 's'}"
+        self.status.value = (f"<b>{s.status}</b> &middot; {s.steps_text(s.n_steps)}"
                              f" &middot; {s.accuracy:.1%} of bits right &middot; E = {s.energies[-1]:.2f}")
         self.step_button.disabled = s.settled
+        self.async_step.disabled = not s.asyn
+        per_sweep = -(-s.n_neurons // s.flips_per_step) if s.asyn and s.flips_per_step else 1
+        self.play.max = s.model.max_iter * per_sweep
 
     def _repr_mimebundle_(self, **kwargs):
         # The live widget for Jupyter, plus a PNG of the figure for pages without a

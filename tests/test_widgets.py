@@ -143,6 +143,33 @@ def test_the_trainers_rule_and_settings_are_used(X):
     np.testing.assert_allclose(s.model.W, ref.W, atol=1e-6)
 
 
+@pytest.mark.parametrize("k", [1, 16])
+def test_async_steps_of_k_flips(X, k):
+    s = RecallSession(hm.HebbianTrainer(hm.HopfieldNetwork(N, asyn=True)), X, noise=0.3, seed=2,
+                      flips_per_step=k)
+    assert s.run() == "converged" and s.accuracy == 1.0
+    flipped = np.sum(np.diff(s.states, axis=0) != 0, axis=1)
+    assert np.all(flipped[:-1] == k) and 1 <= flipped[-1] <= k  # k flips a step; the last may have fewer
+    assert np.all(np.diff(s.energies) < 0)  # every flip lowers the energy (ties keep their state)
+    assert s.steps_text(s.n_steps) == f"{s.n_steps} steps (async, {k} flip{'s' if k > 1 else ''})"
+    with warnings.catch_warnings():  # the end is a fixed point of the library's own recall
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(s.model.recall(s.state, max_iter=1), s.state)
+    assert s.step() is False and s.settled
+
+
+def test_flips_per_step_only_in_async_mode_and_validated(X, monkeypatch):
+    s = RecallSession(hm.HebbianTrainer(hm.HopfieldNetwork(N)), X, noise=0.3, flips_per_step=1)
+    s.step()  # sync: a whole update, whatever flips_per_step says
+    assert np.sum(s.states[1] != s.states[0]) > 1 and s.steps_text(1) == "1 sync update"
+    with pytest.raises(ValueError, match=r"'flips_per_step' parameter of RecallSession must be an int >= 1"):
+        s.flips_per_step = 0
+    monkeypatch.setattr("hebbmem.widgets._MAX_NEURONS_FLIPS", 100)
+    with pytest.raises(ValueError, match=r"dense \(256, 256\) weights"):
+        s.flips_per_step = 1
+    s.flips_per_step = None
+
+
 def test_sync_two_cycle_is_detected(X):
     # Anti-Hebbian weights send a stored pattern to its negation and back.
     s = RecallSession(hm.Trainer(hm.HopfieldNetwork(N), hm.AntiHebbian()), X, noise=0.0)
@@ -283,6 +310,19 @@ def test_explorer_driven_from_code(explorer, X):
     ex.step_button.click()
     assert "async sweep" in ex.status.value
     assert "PseudoInverse" in ex.figure.axes[1].get_title()
+    _figure_matches(ex)
+
+
+def test_explorer_async_step_of_one_flip(explorer):
+    ex, s = explorer, explorer.session
+    assert ex.async_step.disabled and [v for _, v in ex.async_step.options] == [None, 16, 1]
+    ex.mode.value = True
+    assert not ex.async_step.disabled
+    ex.async_step.value = 1
+    assert s.flips_per_step == 1 and ex.play.max == s.model.max_iter * N
+    ex.step_button.click()
+    assert s.n_steps == 1 and np.sum(s.states[1] != s.states[0]) == 1
+    assert ex.figure.axes[2].get_xlabel() == "step (async, 1 flip)" and "1 step (async, 1 flip)" in ex.status.value
     _figure_matches(ex)
 
 

@@ -62,8 +62,7 @@ class _Panels:
     def update(self):
         s = self.session
         steps = np.arange(s.n_steps + 1)
-        mode = "async sweep" if s.asyn else "sync update"
-        xlabel = f"step ({mode}{'' if s.n_steps == 1 else 's'})"
+        xlabel = f"step ({s.step_unit})"
 
         self.image.set_data(s.state.reshape(s.shape))
         right = s.accuracy
