@@ -36,6 +36,7 @@ from .plasticity_trainers import BCMTrainer, OjaTrainer, SangerTrainer, STDPTrai
 from .modern import DenseAssociativeMemory, ModernHopfieldNetwork
 from .stochastic import StochasticHopfieldNetwork
 from .continuous import ContinuousHopfieldNetwork
+from .io import ModelFileError, load
 
 __version__ = "0.1.0"
 
@@ -71,6 +72,8 @@ __all__ = [
     "NotTrainedError",
     "ConvergenceWarning",
     "WeightMatrixTooLargeError",
+    "load",
+    "ModelFileError",
 ]
 
 

@@ -1,5 +1,6 @@
 """Hopfield networks: a state, a weight matrix, an energy, and recall dynamics."""
 
+import copy
 import numbers
 import time
 import warnings
@@ -206,7 +207,18 @@ class Network:
 
     def _learn(self, X, rule):
         """Add what ``rule`` learns from the validated patterns ``X`` to the stored weights."""
-        self._set_weights(rule._update(self._weights, X))
+        rep = rule._update(self._weights, X)
+        rep.rules = (*getattr(self._weights, "rules", ()), copy.copy(rule))  # what trained it, for save()
+        self._set_weights(rep)
+
+    def save(self, path):
+        """Write the network (parameters, state, generator, weights, rules) to ``path``; see :mod:`hebbmem.io`.
+
+        ``hebbmem.load(path)`` gives back a network that recalls bit for bit the same.
+        """
+        from .io import save
+
+        save(self, path)
 
     # ----------------------------------------------------------------- energy
     @property
