@@ -5,6 +5,7 @@ Run from the repository root with the environment hebbmem is installed in::
     python benchmarks/run.py                 # everything, canns included (about 25 minutes)
     python benchmarks/run.py --quick --no-canns          # under two minutes
     python benchmarks/run.py --only seed000,threads      # some workloads
+    python benchmarks/run.py --only memory --no-canns    # capacity_curve and modern recall
     python benchmarks/run.py --repeat 9                  # more rounds per row
 
 It prints a table per workload and a table of targets (PASS / MISS), and
@@ -34,10 +35,12 @@ import numpy as np  # noqa: E402
 
 from _harness import fmt_ratio, fmt_time, machine_info, markdown_table, text_table  # noqa: E402
 from _workloads import HEBBMEM, WORKLOADS, Context  # noqa: E402
+from _memory import memory  # noqa: E402
 from _plasticity import plasticity  # noqa: E402
 from _references import warm_up_references  # noqa: E402
 
 WORKLOADS = {**WORKLOADS, "plasticity": plasticity}  # issue 8: canns' Oja/Sanger/BCM/STDP examples
+WORKLOADS["memory"] = memory  # issue 9: capacity_curve and modern Hopfield recall
 
 DEFAULT_CANNS_PYTHON = "/work/canns-venv/bin/python"
 
@@ -209,6 +212,7 @@ def render(info, command, started, elapsed, results, ctx, repeat, quick, canns):
               "million": "Workload 4: one million neurons (P = 10, 10 probes, 20 % noise, seed API)",
               "startup": "Workload 5: start-up",
               "threads": "Workload 6: thread hygiene",
+              "memory": "Memory science: capacity_curve and modern Hopfield recall",
               "plasticity": "Plasticity: canns 1.5.0's Oja, Sanger, BCM and STDP example loops (whole training loop)"}
     for name, res in results.items():
         if "rows" in res:

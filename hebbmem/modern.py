@@ -226,20 +226,32 @@ class ModernHopfieldNetwork(_PatternMemory):
                  seed=None):
         super().__init__(num_neurons, seed=seed)
         owner = type(self).__name__
-        self.beta = check_real(beta, "beta", owner, low=0, low_open=True,
-                               fix="beta is an inverse temperature: use e.g. beta=1.0 (retrieval) "
-                                   "or a small positive value such as 1e-3 (averaging).")
+        self._XT = None
+        self.beta = beta
         self.max_iter = check_int(max_iter, "max_iter", owner, low=1)
         self.tol = check_real(tol, "tol", owner, low=0)
         self.binary = check_bool(binary, "binary", owner)
         self.dtype = check_choice(dtype, "dtype", owner, ("float64", "float32"))
         self._dtype = np.dtype(self.dtype)
-        self._XT = None
+        self._memory_changed()
 
     _bipolar_memory = False  # real-valued patterns may be stored too
 
+    @property
+    def beta(self):
+        """The inverse temperature (settable; the memory's scaled copy follows)."""
+        return self._beta
+
+    @beta.setter
+    def beta(self, value):
+        self._beta = check_real(value, "beta", type(self).__name__, low=0, low_open=True,
+                                fix="beta is an inverse temperature: use e.g. beta=1.0 (retrieval) "
+                                    "or a small positive value such as 1e-3 (averaging).")
+        self._memory_changed()
+
     def _memory_changed(self):
-        self._XT = None if self.memory is None else np.ascontiguousarray(self.memory.T)
+        # beta X^T, contiguous: the first GEMM then yields beta X xi directly (one pass fewer)
+        self._XT = None if self.memory is None else np.ascontiguousarray(self.memory.T * self.beta)
 
     # ------------------------------------------------------------- dynamics
     def update(self, states):
@@ -259,8 +271,7 @@ class ModernHopfieldNetwork(_PatternMemory):
 
     def _step(self, X, S):
         """The softmax update of the rows of S: two GEMMs, the softmax in place between them."""
-        Z = S @ self._XT                        # (B, P) dot products
-        Z *= self._dtype.type(self.beta)
+        Z = S @ self._XT                        # (B, P): beta times the dot products
         Z -= Z.max(axis=1, keepdims=True)       # no overflow in exp
         np.exp(Z, out=Z)
         total = Z.sum(axis=1, keepdims=True)
@@ -345,8 +356,11 @@ class ModernHopfieldNetwork(_PatternMemory):
         X = self._require_memory("recall")
         check_bool(compiled, "compiled", "recall")
         S, was_1d = self._check_probes(probes, what, bipolar=False)
-        S = S.copy() if S.base is not None or S is probes else S
         max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
+        if max_iter == 1 and not return_info and not progress:
+            # one-step retrieval: two GEMMs and a softmax, nothing else
+            new = self._apply(X, S)
+            return new[0] if was_1d else new
         n = S.shape[0]
         n_iter = np.zeros(n, dtype=np.int64)
         converged = np.zeros(n, dtype=bool)

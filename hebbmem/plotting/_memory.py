@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .._validation import as_pattern_matrix
 from ..datasets import pattern_to_image
@@ -134,6 +135,7 @@ def plot_state_sequence(states, patterns=None, shape=None, fig=None, *, steps=No
         for k in range(X.shape[0]):
             ax.plot(np.arange(T), m[:, k], marker="." if T < 40 else None, label=names[k])
         ax.set_xlabel("step")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("overlap m")
         ax.set_ylim(-1.05, 1.05)
         ax.axhline(0, color="0.8", lw=0.8, zorder=0)
@@ -151,7 +153,9 @@ def plot_capacity(curve, ax=None, theory=True):
         From :func:`hebbmem.analysis.capacity_curve`.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when None. Draw several curves (rules)
-        into one Axes to compare them: each call adds two lines.
+        into one Axes to compare them: each call adds two lines. The legend
+        sits to the right of the Axes (use ``fig.savefig(...,
+        bbox_inches="tight")`` or ``fig.tight_layout()`` to keep it in the picture).
     theory : bool, default=True
         Also draw the Hebbian theory: the retrieval overlap :math:`m(\alpha)`
         of Amit, Gutfreund and Sompolinsky (0 beyond :math:`\alpha_c = 0.138`),
@@ -200,7 +204,7 @@ def plot_capacity(curve, ax=None, theory=True):
     if getattr(curve, "noise", 0):
         title += f", {100 * curve.noise:.0f} % noise"
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return ax
 
 
@@ -262,5 +266,5 @@ def plot_basins(profile, ax=None, label=None):
     ax.set_xlabel("fraction of bits flipped in the probe")
     ax.set_ylabel("probability / overlap")
     ax.set_ylim(-0.05, 1.05)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return ax
