@@ -31,10 +31,12 @@
 
 # %%
 import os
+import warnings
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 import numpy as np
 import skimage.data
 from skimage.color import rgb2gray
@@ -47,7 +49,7 @@ from hebbmem.datasets import load_pictures
 from hebbmem.models.brain_inspired import AmariHopfieldNetwork
 from hebbmem.noise import flip_fraction, occlude
 from hebbmem.plotting import plot_energy, plot_pattern, plot_recall
-from hebbmem.trainer import HebbianTrainer
+from hebbmem.trainer import AntiHebbianTrainer, HebbianTrainer
 
 FAST = os.environ.get("HEBBMEM_FAST", "0") not in ("", "0")  # a short run for CI
 OUTPUT = os.environ.get("HEBBMEM_TUTORIAL_OUTPUT")  # a folder for the PNG files, or None
@@ -172,7 +174,7 @@ print("recalled by hand, fraction of correct pixels:", recall_accuracy(recalled_
 
 # %%
 model_small = hm.HopfieldNetwork(N_small, asyn=False)
-trainer_small = hm.HebbianTrainer(model_small).train(small)
+trainer_small = hm.HebbianTrainer(model_small, subtract_mean=False).train(small)  # the plain rule (see step 3)
 recalled_lib = trainer_small.predict_batch(noisy_small)
 
 print("same weights:", np.allclose(model_small.W, W_small))
@@ -220,9 +222,13 @@ print(model)
 # model + trainer + data  ->  trained model
 # ```
 #
-# - The model describes *how the network moves*, the trainer *how it learns*.
-# - The same model can be trained with different rules, and a rule works for
-#   any model that can use its weights.
+# - **Separation of concerns:** the model describes *how the network moves*,
+#   the trainer *how it learns*.
+# - **Reusability:** the same model can be trained with different rules, and a
+#   rule works for any model that can use its weights.
+# - **Composability:** trainers can be stacked for multi-stage training. Every
+#   `train` call *adds* to the weights already stored, so a second trainer
+#   builds on what the first one stored (section "Stacking trainers" below).
 #
 # For Hebb's rule the trainer is `HebbianTrainer`. Its three methods:
 #
@@ -282,29 +288,39 @@ trainer.train(training_data)
 print("Training done: the patterns are stored in the weights.")
 
 # %% [markdown]
-# Internally this is the rule we wrote by hand:
-# $W = \frac{1}{P}\sum_\mu \mathbf{p}_\mu \mathbf{p}_\mu^T$ with $W_{ii} = 0$.
+# Internally this is the rule we wrote by hand, with one addition that canns
+# makes too: `HebbianTrainer` first subtracts the mean activity $\rho$ of all
+# stored pixels from every pattern (`subtract_mean=True` by default; tutorial 01
+# shows why this matters for patterns with more dark than bright pixels). With
+# the centred patterns $\mathbf{c}_\mu = \mathbf{p}_\mu - \rho$,
+# $W = \frac{1}{P}\sum_\mu \mathbf{c}_\mu \mathbf{c}_\mu^T$ with $W_{ii} = 0$.
+#
 # At 128 × 128, though, $W$ would have $16384^2 \approx 268$ million entries
 # (1 GiB as float32), and we never need them one by one. The field can be
-# computed from the patterns directly. With $X$ the $P \times N$ matrix of
-# patterns,
+# computed from the patterns directly. With $C$ the $P \times N$ matrix of
+# centred patterns,
 #
 # $$
-# W\mathbf{s} = \frac{1}{P} X^T (X \mathbf{s}) - \mathbf{s},
+# W\mathbf{s} = \frac{1}{P} C^T (C \mathbf{s}) - \mathbf{d} \odot \mathbf{s},
+# \qquad d_i = \frac{1}{P}\sum_\mu c_{\mu i}^2,
 # $$
 #
-# because the diagonal of $\frac{1}{P}X^TX$ is all ones. The vector
-# $X\mathbf{s}$ holds just $P$ numbers, the dot products of the state with each
-# stored picture. hebbmem keeps $X$ and builds the full matrix only when that
-# is cheaper or when you read `model.W`. We use the same formula for a recall by hand in step 5.
+# where the last term removes the diagonal. The vector $C\mathbf{s}$ holds just
+# $P$ numbers, one per stored picture. hebbmem keeps these factors and builds
+# the full matrix only when that is cheaper or when you read `model.W`. We use
+# the same formula for a recall by hand in step 5.
 
 # %%
 X = np.stack(training_data).astype(float)
+rho = X.mean()  # the mean activity of all stored pixels
+C = X - rho
+d = (C * C).mean(axis=0)  # the diagonal of C^T C / P, removed from W
+print(f"rho = {rho:.4f}")
 
 
 def field(s):
-    """W s for the Hebbian weights with zero diagonal, without building W."""
-    return X.T @ (X @ s) / len(X) - s
+    """W s for the centred Hebbian weights with zero diagonal, without building W."""
+    return C.T @ (C @ s) / len(C) - d * s
 
 
 def recall_by_hand_lowrank(s, max_iter=100):
@@ -349,8 +365,42 @@ print("identical to the recall by hand:", np.array_equal(recalled, by_hand))
 # ### Step 6: look at the result
 
 # %%
+def reshape_for_display(pattern, size=SIZE):
+    """Reshape a 1-D pattern back into a 2-D image."""
+    return pattern.reshape(size, size)
+
+
+fig, axes = plt.subplots(len(training_data), 3, figsize=(8, 10))
+for i in range(len(training_data)):
+    # Column 1: original training image
+    axes[i, 0].imshow(reshape_for_display(training_data[i]), cmap="gray")
+    axes[i, 0].axis("off")
+    if i == 0:
+        axes[i, 0].set_title("Original")
+    # Column 2: corrupted test input
+    axes[i, 1].imshow(reshape_for_display(test_patterns[i]), cmap="gray")
+    axes[i, 1].axis("off")
+    if i == 0:
+        axes[i, 1].set_title("Corrupted (30%)")
+    # Column 3: recalled output
+    axes[i, 2].imshow(reshape_for_display(recalled[i]), cmap="gray")
+    axes[i, 2].axis("off")
+    if i == 0:
+        axes[i, 2].set_title("Recalled")
+plt.tight_layout()
+show(fig, "02_recall_matplotlib")
+
+# %% [markdown]
+# That is the canns guide's figure, in plain matplotlib. hebbmem's
+# `plot_recall` draws the same grid in one call, with a thin frame around every
+# panel (white picture edges would otherwise merge into the page) and, under
+# each title, the fraction of pixels that match the original. The rest of the
+# tutorial uses it.
+
+# %%
 fig = plot_recall(training_data, test_patterns, recalled,
-                  titles=("Original", "Corrupted", "Recalled"), row_labels=NAMES)
+                  titles=("Original", "Corrupted", "Recalled"), row_labels=NAMES,
+                  title=f"Hebbian rule, 30 % of pixels flipped, N = {SIZE * SIZE:,}")
 show(fig, "02_recall")
 
 accuracy = recall_accuracy(recalled, training_data)
@@ -362,6 +412,100 @@ assert (accuracy == 1.0).all()  # every picture recalled exactly
 # The originals are clean, the inputs have 30 % noise, and the outputs are the
 # originals again, pixel for pixel.
 #
+# ### The complete program in one block
+#
+# Here is the canns guide's complete program, unchanged except for two things:
+# the imports name hebbmem instead of canns, and its last two lines
+# (`plt.savefig('hopfield_memory.png')` and `plt.show()`) are replaced by this
+# tutorial's `show`, which writes files only when asked. It runs at the guide's
+# full size, 128 × 128, with its own random noise (`np.random.seed(42)`).
+
+# %%
+import numpy as np
+import skimage.data
+from skimage.color import rgb2gray
+from skimage.transform import resize
+from skimage.filters import threshold_mean
+from matplotlib import pyplot as plt
+
+from hebbmem.models.brain_inspired import AmariHopfieldNetwork
+from hebbmem.trainer import HebbianTrainer
+
+np.random.seed(42)
+
+# 1. Preprocess images
+def preprocess_image(img, size=128):
+    if img.ndim == 3:
+        img = rgb2gray(img)
+    img = resize(img, (size, size), anti_aliasing=True)
+    thresh = threshold_mean(img)
+    binary = img > thresh
+    pattern = np.where(binary, 1.0, -1.0).astype(np.float32)
+    return pattern.reshape(size * size)
+
+camera = preprocess_image(skimage.data.camera())
+astronaut = preprocess_image(skimage.data.astronaut())
+horse = preprocess_image(skimage.data.horse().astype(np.float32))
+coffee = preprocess_image(skimage.data.coffee())
+
+training_data = [camera, astronaut, horse, coffee]
+
+# 2. Create model and trainer
+model = AmariHopfieldNetwork(num_neurons=training_data[0].shape[0], asyn=False, activation="sign")
+model.init_state()
+trainer = HebbianTrainer(model)
+
+# 3. Train
+trainer.train(training_data)
+
+# 4. Create corrupted test patterns
+def corrupt_pattern(pattern, noise_level=0.3):
+    corrupted = np.copy(pattern)
+    num_flips = int(len(pattern) * noise_level)
+    flip_indices = np.random.choice(len(pattern), num_flips, replace=False)
+    corrupted[flip_indices] *= -1
+    return corrupted
+
+test_patterns = [corrupt_pattern(p, 0.3) for p in training_data]
+
+# 5. Recall patterns
+recalled = trainer.predict_batch(test_patterns, show_sample_progress=True)
+
+# 6. Visualize
+def reshape(pattern, size=128):
+    return pattern.reshape(size, size)
+
+fig, axes = plt.subplots(len(training_data), 3, figsize=(8, 10))
+for i in range(len(training_data)):
+    axes[i, 0].imshow(reshape(training_data[i]), cmap='gray')
+    axes[i, 0].axis('off')
+    axes[i, 1].imshow(reshape(test_patterns[i]), cmap='gray')
+    axes[i, 1].axis('off')
+    axes[i, 2].imshow(reshape(recalled[i]), cmap='gray')
+    axes[i, 2].axis('off')
+
+axes[0, 0].set_title('Original')
+axes[0, 1].set_title('Corrupted')
+axes[0, 2].set_title('Recalled')
+
+plt.tight_layout()
+show(fig, "02_complete_program")  # the guide: plt.savefig('hopfield_memory.png'); plt.show()
+
+# %% [markdown]
+# It recalls all four pictures exactly:
+
+# %%
+print("recalled exactly:", [bool(np.array_equal(r, p)) for r, p in zip(recalled, training_data)])
+assert all(np.array_equal(r, p) for r, p in zip(recalled, training_data))
+
+# The rest of the tutorial goes back to its own size (SIZE) and noise.
+training_data = list(load_four(SIZE))
+model = AmariHopfieldNetwork(num_neurons=SIZE * SIZE, asyn=False, activation="sign")
+trainer = HebbianTrainer(model)
+trainer.train(training_data)
+test_patterns = list(flip_fraction(np.stack(training_data), 0.3, rng=42))
+
+# %% [markdown]
 # ## Filling in a hidden part
 #
 # Associative memory also completes a pattern from a fragment. `occlude` hides a
@@ -380,12 +524,15 @@ print("overlaps of the half-hidden probes with the four pictures:\n", overlap(hi
 
 columns = [(training_data, "original"), (hidden_quarter, "quarter hidden"), (out_quarter, "recalled"),
            (hidden_half, "half hidden"), (out_half, "recalled")]
-fig, axes = plt.subplots(4, 5, figsize=(10, 8.4), layout="constrained")
+fig, axes = plt.subplots(4, 5, figsize=(11, 9.5), layout="constrained")
 for i, name in enumerate(NAMES):
     for j, (patterns, title) in enumerate(columns):
         acc = recall_accuracy(patterns[i], training_data[i])
         percent = np.floor(acc * 1000) / 10  # rounded down: 100.0 % means every pixel
-        plot_pattern(patterns[i], ax=axes[i, j], title=f"{title} ({percent:.1f} %)")
+        plot_pattern(patterns[i], ax=axes[i, j])
+        axes[i, j].set_title(f"{title}\n{percent:.1f} % of pixels right", fontsize=9)
+        axes[i, j].set(xticks=[], yticks=[], frame_on=True)  # a thin frame keeps white edges visible
+        axes[i, j].set_axis_on()
 show(fig, "02_completion")
 
 # %% [markdown]
@@ -395,19 +542,16 @@ show(fig, "02_completion")
 # partly like every picture with a dark lower half. The half-hidden horse
 # overlaps with the coffee picture almost as much as with the horse (at
 # 128 × 128 even a little more). The network then settles in a **mixture
-# state**, the pixel-wise majority of three stored pictures:
+# state**: a blend that resembles several stored pictures at once and equals
+# none of them.
 
 # %%
-import itertools
-
+final = overlap(out_half, training_data)  # rows: the recalled states, columns: the four pictures
 for i, name in enumerate(NAMES):
     if np.array_equal(out_half[i], training_data[i]):
         print(f"{name:10s} -> recalled exactly")
-        continue
-    for trio in itertools.combinations(range(4), 3):
-        majority = np.where(X[list(trio)].sum(axis=0) > 0, 1.0, -1.0)
-        if np.array_equal(out_half[i], majority):
-            print(f"{name:10s} -> majority of {', '.join(NAMES[k] for k in trio)}")
+    else:
+        print(f"{name:10s} -> a mixture state; overlaps with the four pictures: {final[i]}")
 
 # %% [markdown]
 # A memory completes a fragment only if the fragment still points to one
@@ -446,12 +590,12 @@ print("same final states:", np.array_equal(info_sync.states, info_async.states))
 # curves are identical.
 #
 # To see the difference, we follow the asynchronous sweep **neuron by neuron**,
-# by hand. Flipping neuron $i$ changes the dot products $X\mathbf{s}$ by
-# $-2 s_i$ times column $i$ of $X$ ($s_i$ is the value before the flip), and
+# by hand. Flipping neuron $i$ changes the dot products $C\mathbf{s}$ by
+# $-2 s_i$ times column $i$ of $C$ ($s_i$ is the value before the flip), and
 # the energy can be written with them:
 #
 # $$
-# E = -\frac{1}{2}\Big(\frac{1}{P}\lVert X\mathbf{s}\rVert^2 - N\Big).
+# E = -\frac{1}{2}\Big(\frac{1}{P}\lVert C\mathbf{s}\rVert^2 - \sum_i d_i\Big).
 # $$
 #
 # So the energy can be tracked after each single update at almost no cost.
@@ -460,17 +604,17 @@ print("same final states:", np.array_equal(info_sync.states, info_async.states))
 def async_sweep_by_hand(s, rng):
     """One asynchronous sweep in random order; returns the new state and the energy after each update."""
     s = s.astype(float)
-    n_pat, n = X.shape
-    columns = X.T.copy()  # columns[i] = column i of X
-    dots = X @ s  # the dot products of the state with each stored picture
-    energies = [-0.5 * (dots @ dots / n_pat - n)]
+    n_pat, n = C.shape
+    columns = C.T.copy()  # columns[i] = column i of C
+    dots = C @ s  # the dot products of the state with each centred picture
+    energies = [-0.5 * (dots @ dots / n_pat - d.sum())]
     for i in rng.permutation(n):
-        h = columns[i] @ dots / n_pat - s[i]  # field of neuron i (zero diagonal)
+        h = columns[i] @ dots / n_pat - d[i] * s[i]  # field of neuron i (zero diagonal)
         new = 1.0 if h > 0 else -1.0 if h < 0 else s[i]  # tie: keep the state
         if new != s[i]:
             dots += columns[i] * (new - s[i])
             s[i] = new
-        energies.append(-0.5 * (dots @ dots / n_pat - n))
+        energies.append(-0.5 * (dots @ dots / n_pat - d.sum()))
     return s, np.array(energies)
 
 
@@ -479,28 +623,32 @@ state, E_sweep = async_sweep_by_hand(test_patterns[0], rng)
 print("camera recalled after one sweep by hand:", np.array_equal(state, training_data[0]))
 print("energy never went up during the sweep:", bool((np.diff(E_sweep) <= 0).all()))
 print("start and end energy by hand:", E_sweep[0], E_sweep[-1],
-      "| model.energy:", model.energy(test_patterns[0]), model.energy(training_data[0]))
+      "| model.energy:", model.compute_energy(test_patterns[0]), model.compute_energy(training_data[0]))
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.8), layout="constrained")
-plot_energy(info_sync, ax=ax1, label=NAMES)
-plot_energy(info_async, ax=ax1, label=["_nolegend_"] * len(NAMES), xlabel="updates (sync) or sweeps (async)")
-for line in ax1.lines[len(NAMES):]:
-    line.set_linestyle("--")
-    line.set_color("k")
-ax1.set_title("hebbmem: solid = sync, dashed black = async", fontsize=10)
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+plot_energy(info_sync, ax=ax1, label=[f"{name}, sync" for name in NAMES])
+plot_energy(info_async, ax=ax1, label=[f"{name}, async" for name in NAMES], xlabel="updates (sync) or sweeps (async)")
+for k, line in enumerate(ax1.lines):  # one colour per picture; sync: dots, async: open squares
+    line.set_color(f"C{k % len(NAMES)}")
+    if k >= len(NAMES):
+        line.set(linestyle="--", marker="s", markersize=9, markerfacecolor="none")
+ax1.legend(fontsize=7, ncol=2)
+ax1.set_title("hebbmem: the sync and async curves coincide", fontsize=10)
 
 n = SIZE * SIZE
 ax2.plot(np.arange(len(E_sweep)) / n, E_sweep, label="async, neuron by neuron (by hand)")
 ax2.plot(np.arange(len(info_sync.energy_trace(0))), info_sync.energy_trace(0), marker="o", label="sync (hebbmem)")
 ax2.set_xlabel("sweeps (async) or updates (sync)")
-ax2.set_ylabel("energy")
 ax2.set_title("camera: inside the first asynchronous sweep", fontsize=10)
-ax2.legend()
+ax2.legend(fontsize=8)
+for ax in (ax1, ax2):  # energies of millions: plain numbers in millions, no "1e7" offset
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:g}"))
+    ax.set_ylabel("energy (millions)")
 show(fig, "02_sync_vs_async")
 
 # %% [markdown]
-# On the left, the synchronous (coloured) and asynchronous (dashed black)
-# curves of hebbmem lie on top of each other. On the right, the asynchronous
+# On the left, each picture's synchronous curve (dots) and asynchronous curve
+# (open squares, dashed) lie on top of each other. On the right, the asynchronous
 # sweep lowers the energy one flip at a time, in a steady descent, and ends
 # exactly where the single synchronous jump lands: at the stored camera
 # picture.
@@ -544,14 +692,83 @@ print("pseudo-inverse, recalled pixels correct:",
 
 # %% [markdown]
 # hebbmem has four rules: `Hebbian`, `AntiHebbian`, `PseudoInverse` and
-# `Storkey`. Their docstrings give the formulas. Storkey's rule builds the full
-# $N \times N$ matrix, which takes 2 GiB (float64) at 128 × 128; the other three
-# keep a $P \times N$ factor and compute the fields as above.
+# `Storkey`. Their docstrings give the formulas. All four keep factors of size
+# about $P \times N$ and compute the fields as above, without building the
+# $N \times N$ matrix.
+#
+# ## Stacking trainers: multi-stage training
+#
+# Composability in practice. Every `train` call adds to the weights already in
+# the model, so trainers can be stacked on one model: a first trainer stores
+# two pictures, a second one adds the other two, and a third, anti-Hebbian one
+# *unlearns* the horse (anti-Hebbian learning subtracts what Hebbian learning
+# added). `model.reset_weights()` starts over.
+
+# %%
+model_stages = AmariHopfieldNetwork(num_neurons=SIZE * SIZE, asyn=False, activation="sign")
+stage_1 = HebbianTrainer(model_stages)
+stage_1.train(training_data[:2])  # camera and astronaut
+after_1 = recall_accuracy(stage_1.predict_batch(test_patterns), training_data)
+
+stage_2 = HebbianTrainer(model_stages)
+stage_2.train(training_data[2:])  # horse and coffee, added to the same weights
+after_2 = recall_accuracy(stage_2.predict_batch(test_patterns), training_data)
+
+stage_3 = AntiHebbianTrainer(model_stages)
+stage_3.train(training_data[2:3])  # unlearn the horse
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", hm.ConvergenceWarning)  # the horse's probe has no valley left: a 2-cycle
+    after_3 = recall_accuracy(stage_3.predict_batch(test_patterns), training_data)
+
+print("pixels correct from 30 % noise, for", ", ".join(NAMES))
+for name, acc in [("stage 1 (camera, astronaut)", after_1), ("stage 2 (+ horse, coffee)", after_2),
+                  ("stage 3 (- horse)", after_3)]:
+    print(f"  after {name:28s} {acc}")
+assert (after_2 == 1.0).all() and after_3[2] < 1.0 and (after_3[[0, 1, 3]] == 1.0).all()
+
+model_stages.reset_weights()  # start over: no weights stored
+print("after reset_weights, the model is trained:", model_stages.is_trained)
+
+# %% [markdown]
+# After stage 1 only the camera and the astronaut come back; stage 2 adds the
+# horse and the coffee cup without erasing them; stage 3 removes the horse
+# and keeps the other three.
+#
+# ## Try it yourself: the recall explorer
+#
+# In Jupyter, with the widgets extra installed (`pip install -e ".[widgets]"`),
+# the next cell shows `hebbmem.widgets.RecallExplorer` on the small 32 × 32
+# pictures: pick a picture, corrupt it with the noise slider or by clicking
+# pixels, then step or play the recall, synchronous or asynchronous, and watch
+# the state, the energy and the overlaps change; the rule can be switched too.
+# Run as a script, or without ipywidgets, the cell only says how to get it.
+
+# %%
+# RECALL EXPLORER (issue 11): shown only inside Jupyter with ipywidgets installed.
+try:
+    get_ipython  # noqa: F821  (defined only inside IPython and Jupyter)
+    import ipywidgets  # noqa: F401  (the [widgets] extra)
+    in_notebook = True
+except (NameError, ImportError):
+    in_notebook = False
+
+if in_notebook:
+    from IPython.display import display
+
+    from hebbmem.widgets import RecallExplorer
+
+    explorer = RecallExplorer(trainer_small, small, shape=(HAND_SIZE, HAND_SIZE))
+    display(explorer)
+else:
+    print('The recall explorer runs in Jupyter with ipywidgets: pip install -e ".[widgets]"')
+
+# %% [markdown]
 #
 # ## Summary
 #
 # - Hebb's rule stores patterns in one pass,
-#   $W = \frac{1}{P}\sum_\mu \mathbf{p}_\mu \mathbf{p}_\mu^T$ with $W_{ii}=0$.
+#   $W = \frac{1}{P}\sum_\mu \mathbf{p}_\mu \mathbf{p}_\mu^T$ with $W_{ii}=0$
+#   (`HebbianTrainer` centres the patterns on their mean first, as canns does).
 #   hebbmem gives exactly the weights and recalls that we computed by hand.
 # - Four pictures of 16,384 pixels each, which overlap little, are recalled
 #   exactly from 30 % noise, and from a copy with the bottom quarter hidden.
@@ -559,6 +776,8 @@ print("pseudo-inverse, recalled pixels correct:",
 #   the picture to tell the memories apart.
 # - Synchronous and asynchronous recall reach the same pictures here.
 #   Asynchronous recall lowers the energy one neuron at a time.
+# - Trainers compose: each `train` call adds to the stored weights, so
+#   pictures can be stored in stages, and an anti-Hebbian stage unlearns one.
 #
 # **Quick reference**
 #
@@ -573,5 +792,6 @@ print("pseudo-inverse, recalled pixels correct:",
 # output = trainer.predict(noisy_input)
 # ```
 #
-# **Next:** tutorial 01 does the same with handwritten digits. There the plain
-# Hebbian rule fails, and the tutorial explains why.
+# **Next:** tutorial 01 does the same with handwritten digits, which are much
+# more alike. There the threshold and the centring decide whether the digits
+# are stored at all, and the tutorial explains why.
