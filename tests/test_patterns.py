@@ -101,3 +101,16 @@ def test_plot_capacity_bit_error_and_basins():
     ax = plot_basins(prof, label="Hebbian")
     np.testing.assert_allclose(ax.lines[0].get_ydata(), prof.p_exact)
     plt.close(ax.figure)
+
+
+def test_memory_models_results_plot_with_plot_energy():
+    from hebbmem.plotting import plot_energy
+
+    X = random_patterns(3, 32, seed=2)
+    for model in (hm.ModernHopfieldNetwork(32, beta=0.2, max_iter=5), hm.DenseAssociativeMemory(32, seed=0)):
+        trainer = hm.HebbianTrainer(model).train(X)
+        info = trainer.predict_batch(X * np.where(np.arange(32) < 4, -1, 1), return_info=True)
+        ax = plot_energy(info)
+        assert len(ax.lines) == 3
+        assert np.all(np.diff(ax.lines[0].get_ydata()) <= 1e-9)
+        plt.close(ax.figure)
