@@ -88,6 +88,7 @@ def _parser():
             "scikit-image; 'mnist' uses the first 0, 1 and 2 of the bundled MNIST subset, with "
             "the seed tutorial's settings (firing threshold 80, patterns centred on their mean)."
         ),
+        epilog="Exit status: 0 done, 1 a problem while running (e.g. not enough memory), 2 a bad command line.",
     )
     demo.add_argument("data", nargs="?", default="pictures", choices=["pictures", "mnist"],
                       help="what to store (default: pictures)")
