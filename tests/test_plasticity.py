@@ -340,3 +340,45 @@ def test_training_does_not_modify_the_data():
     hm.SangerTrainer(LinearLayer(2, 2, seed=0), compiled=False).train(X)
     hm.SangerTrainer(LinearLayer(2, 2, seed=0)).train(X)
     assert np.array_equal(X, X0)
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def test_plots_draw_what_they_claim():
+    import matplotlib.pyplot as plt
+
+    from hebbmem import plotting
+
+    W = np.arange(2 * 16, dtype=float).reshape(2, 16) - 10
+    fig = plotting.plot_receptive_fields(W, titles=["a", "b"])
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    img = fig.axes[1].images[0]
+    assert img.get_array().shape == (4, 4) and img.get_clim() == (-21.0, 21.0)  # centred on 0
+    with pytest.raises(ValueError, match="h \\* w must equal 16"):
+        plotting.plot_receptive_fields(W, shape=(3, 5))
+
+    angles = np.linspace(0, np.pi, 4, endpoint=False)
+    R = np.array([[1.0, 0.0], [3.0, 1.0], [2.0, 5.0], [0.0, 2.0]])
+    ax = plotting.plot_tuning_curves(angles, R, degrees=True)
+    assert np.allclose(ax.lines[0].get_xdata(), np.degrees(angles))
+    assert np.allclose(ax.lines[0].get_ydata(), R[:, 0])
+    assert ax.lines[1].get_ydata().tolist() == [3.0]  # the preferred-stimulus marker of neuron 0
+    with pytest.raises(ValueError, match="transpose"):
+        plotting.plot_tuning_curves(angles, R.T)
+
+    S = np.zeros((10, 3))
+    S[2, 1] = S[7, 0] = 1
+    ax = plotting.plot_spike_raster(S, groups=[1])
+    assert sorted(map(tuple, ax.collections[0].get_offsets().tolist())) == [(2.0, 1.0), (7.0, 0.0)]
+
+    dt = np.arange(-3, 4)
+    rule = hm.STDP()
+    ax = plotting.plot_stdp_window(dt, rule.window(dt), theory=rule.window(dt))
+    assert np.allclose(ax.lines[0].get_ydata(), rule.window(dt))
+    assert len(ax.collections[0].get_offsets()) == 3  # LTP points: dt = 1, 2, 3
+
+    H = np.stack([np.full((2, 4), float(e)) for e in range(3)])
+    ax = plotting.plot_weight_evolution(H, groups={"first": [0, 1]})
+    assert ax.lines[0].get_ydata().tolist() == [0.0, 1.0, 2.0]
+    plt.close("all")

@@ -8,6 +8,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["plot_receptive_fields", "plot_tuning_curves", "plot_spike_raster", "plot_stdp_window",
            "plot_weight_evolution"]
@@ -80,7 +81,8 @@ def plot_receptive_fields(W, shape=None, fig=None, *, ncols=None, cmap="RdBu_r",
     ncols = min(n, 4) if ncols is None else int(ncols)
     nrows = math.ceil(n / ncols)
     if fig is None:
-        fig = plt.figure(figsize=(2.4 * ncols, 2.4 * nrows if shape[0] > 1 else 1.2 * nrows))
+        fig = plt.figure(figsize=(2.4 * ncols, 2.4 * nrows if shape[0] > 1 else 1.4 * nrows),
+                         layout="constrained")
     for i in range(n):
         ax = fig.add_subplot(nrows, ncols, i + 1)
         lim = float(np.abs(W[i]).max()) or 1.0
@@ -168,6 +170,7 @@ def plot_spike_raster(spikes, ax=None, *, color="black", title=None, ylabel="neu
     ax.set_ylim(S.shape[1] - 0.5, -0.5)
     ax.set_xlabel("time step")
     ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     for g in groups or []:
         ax.axhline(g - 0.5, color="0.6", ls="--", lw=0.8)
     if title:
