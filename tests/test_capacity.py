@@ -237,3 +237,9 @@ def test_monitored_run_keeps_going_after_a_fixed_point():
     m = monitored_run(model, np.stack([probe, X[1]]), 4, patterns=X)
     assert m.shape == (5, 2, 2)
     np.testing.assert_allclose(m[-1], [[1, X[0] @ X[1] / 64], [X[0] @ X[1] / 64, 1]])
+
+
+def test_capacity_curve_progress_line(capsys):
+    capacity_curve(hm.Hebbian(), 60, [0.05, 0.1], trials=4, seed=0, progress=True)
+    err = capsys.readouterr().err
+    assert "capacity (Hebbian, N=60)" in err and "load 2/2" in err and "P/N = 0.100" in err

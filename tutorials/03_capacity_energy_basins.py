@@ -200,7 +200,9 @@ for name, prof in profiles.items():
 
 # %% [markdown]
 # More patterns mean smaller basins: each memory's valley is squeezed by the
-# others. The printed radii compare the two rules at the same load; the
+# others. Exact recall is a strict test: at P/N = 0.1 some Hebbian patterns
+# are not exact fixed points even without noise (a bit or two off, see the
+# final-overlap curves, which stay near 1). The printed radii compare the two rules at the same load; the
 # pseudo-inverse rule makes every pattern an exact fixed point, but that alone
 # does not make its basins wide (they shrink towards 0 as P approaches N).
 

@@ -13,11 +13,24 @@ For the Hebbian rule with P random patterns in N neurons (load
 """
 
 import math
+import time
 import warnings
 
 import numpy as np
 
 from .._progress import ProgressLine
+
+
+class _LoadProgress(ProgressLine):
+    """A progress line counting loads instead of settled probes."""
+
+    def _draw(self, done, load):
+        filled = int(self.width * done / self.total) if self.total else self.width
+        bar = "#" * filled + "-" * (self.width - filled)
+        elapsed = time.perf_counter() - self.start
+        where = f" | P/N = {load:.3f}" if done else ""
+        self.stream.write(f"\r{self.label} [{bar}] load {done}/{self.total}{where} | {elapsed:.1f} s")
+        self.stream.flush()
 from .._validation import check_bool, check_int, check_real
 from ..exceptions import ConvergenceWarning
 from ..networks import HopfieldNetwork
@@ -354,7 +367,7 @@ def capacity_curve(rule, num_neurons, loads, *, noise=0.0, trials=100, asyn=Fals
     shape = P_all.shape
     out = {k: np.zeros(shape) for k in ("fraction_exact", "mean_overlap", "bit_error", "bit_error_sem")}
     counts = {k: np.zeros(shape, dtype=np.int64) for k in ("n_probes", "n_networks", "n_bits")}
-    bar = ProgressLine(P_all.size, f"capacity ({type(rule).__name__}, N={N})") if progress else None
+    bar = _LoadProgress(P_all.size, f"capacity ({type(rule).__name__}, N={N})") if progress else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # cycles/caps above capacity are the point
         for k, P in enumerate(P_all):
@@ -384,7 +397,7 @@ def capacity_curve(rule, num_neurons, loads, *, noise=0.0, trials=100, asyn=Fals
             out["bit_error_sem"][k] = frac.std(ddof=1) / math.sqrt(frac.size) if frac.size > 1 else math.nan
             counts["n_probes"][k], counts["n_networks"][k], counts["n_bits"][k] = n_probes, len(errs), bits.sum()
             if bar is not None:
-                bar(k + 1, k + 1)
+                bar(k + 1, P / N)
     if bar is not None:
         bar.close()
     return CapacityCurve(rule=rule, num_neurons=N, loads=P_all / N, n_patterns=P_all, noise=noise,
