@@ -157,9 +157,10 @@ show(fig, "04_mnist_completion")
 # At a load far above 0.14 (and with digits that are strongly correlated) the
 # classic network has no memories left: the probes fall into the same few
 # spurious states, as the count of distinct outputs shows. The modern network finds the
-# stored digit whose top half matches, and returns it whole. (When two stored
-# digits share almost the same top half, it may pick the wrong one, a
-# genuine ambiguity of the task.)
+# stored digit whose top half matches, and returns it whole. (Two stored
+# digits with almost the same top half would make the task ambiguous, and it
+# could then pick the wrong one; the exact-recall rate printed above counts
+# such cases.)
 
 # %% [markdown]
 # ## 3. Capacity: exponential against 0.14 N
