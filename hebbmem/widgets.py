@@ -578,12 +578,13 @@ class RecallExplorer:
         n = s.n_neurons
         sizes = sorted({max(1, n // 16), max(1, n // 256), 1}, reverse=True) if n <= _MAX_NEURONS_FLIPS else []
         self.async_step = widgets.Dropdown(
-            options=[("whole sweep", None)] + [(f"{k} flip{'' if k == 1 else 's'}", k) for k in sizes],
-            value=None, description="async step")
+            # 0 stands for a whole sweep: a Dropdown shows the value None as "nothing selected"
+            options=[("whole sweep", 0)] + [(f"{k} flip{'' if k == 1 else 's'}", k) for k in sizes],
+            value=s.flips_per_step or 0, description="async step")
         self.step_button = widgets.Button(description="step", icon="step-forward")
         self.reset_button = widgets.Button(description="reset", icon="undo", tooltip="back to the probe")
         self.play = widgets.Play(value=0, min=0, max=max(s.model.max_iter, 1), step=1,
-                                 interval=self.interval, description="play")
+                                 interval=self.interval, description="play", show_repeat=False)
         self.status = widgets.HTML()
 
         self._view = view.RecallSessionView(s, on_pixel=self._on_pixel)
@@ -623,12 +624,13 @@ class RecallExplorer:
         self._do(self.session.corrupt, change["new"])
 
     def _on_mode(self, change):
+        self._stop()
         self.session.asyn = bool(change["new"])
         self._do(self.session.reset)
 
     def _on_async_step(self, change):
         self._stop()
-        self.session.flips_per_step = change["new"]  # goes on from the current state
+        self.session.flips_per_step = change["new"] or None  # goes on from the current state
         self._refresh()
 
     def _on_rule(self, change):

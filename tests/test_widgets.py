@@ -315,7 +315,7 @@ def test_explorer_driven_from_code(explorer, X):
 
 def test_explorer_async_step_of_one_flip(explorer):
     ex, s = explorer, explorer.session
-    assert ex.async_step.disabled and [v for _, v in ex.async_step.options] == [None, 16, 1]
+    assert ex.async_step.disabled and [v for _, v in ex.async_step.options] == [0, 16, 1]
     ex.mode.value = True
     assert not ex.async_step.disabled
     ex.async_step.value = 1
@@ -324,6 +324,8 @@ def test_explorer_async_step_of_one_flip(explorer):
     assert s.n_steps == 1 and np.sum(s.states[1] != s.states[0]) == 1
     assert ex.figure.axes[2].get_xlabel() == "step (async, 1 flip)" and "1 step (async, 1 flip)" in ex.status.value
     _figure_matches(ex)
+    ex.async_step.value = 0
+    assert s.flips_per_step is None and ex.async_step.options[0][0] == "whole sweep"
 
 
 def test_clicking_a_pixel_flips_it(explorer):
