@@ -35,12 +35,15 @@ import numpy as np  # noqa: E402
 
 from _harness import fmt_ratio, fmt_time, machine_info, markdown_table, text_table  # noqa: E402
 from _workloads import HEBBMEM, WORKLOADS, Context  # noqa: E402
+from _fresh import fresh  # noqa: E402
 from _memory import memory  # noqa: E402
 from _plasticity import plasticity  # noqa: E402
 from _references import warm_up_references  # noqa: E402
 
 WORKLOADS = {**WORKLOADS, "plasticity": plasticity}  # issue 8: canns' Oja/Sanger/BCM/STDP examples
 WORKLOADS["memory"] = memory  # issue 9: capacity_curve and modern Hopfield recall
+WORKLOADS["fresh"] = fresh  # issue 10: whole fresh processes through the seed API, first call included
+WORKLOADS["storkey"] = storkey  # issue 10: Storkey low-rank vs the dense Storkey of before
 
 DEFAULT_CANNS_PYTHON = "/work/canns-venv/bin/python"
 
@@ -91,6 +94,11 @@ def main(argv=None):
     if canns:
         info["canns_python"] = args.canns_python
     warm_up_references()
+    # In-process rows time a warm process: load hebbmem's kernels up front, so that the default
+    # path (compiled_prediction=True, which runs small jobs on NumPy until the kernels pay off)
+    # is the kernels here. Fresh-process rows (startup, fresh) run their own child processes.
+    from hebbmem import dynamics
+    dynamics._kernels()
     results = {}
     try:
         for name in only:
