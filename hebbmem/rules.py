@@ -590,7 +590,7 @@ def _storkey_lowrank(previous, X):
     for x in X:
         if exact:
             # Field of each neuron without its self-coupling, times c: c (h_i - W_ii x_i).
-            g = U[:r].T @ ((Vb[:r] @ x) * mult[:r]) - (d + zdiag) * x
+            g = np.einsum("p,pi->i", np.einsum("pi,i->p", Vb[:r], x) * mult[:r], U[:r]) - (d + zdiag) * x
             # Z' = (N + 2) Z + c x x^T - x g^T - g x^T, W' = Z' / (c N): all integers.
             new_d = (N + 2) * d + 2 * zdiag + c - 2 * x * g
             new_reach = (N + 2) * reach + np.abs(c * x - g).sum() + N * np.abs(g)
@@ -607,7 +607,7 @@ def _storkey_lowrank(previous, X):
             basis, S, d, zdiag = _storkey_basis(U[:r], V, 1.0 / c, d, zdiag, capacity)
             del U, Vb, V
         B = basis.basis
-        g = (S @ (B @ x)) @ B - (d + zdiag) * x  # h_i - W_ii x_i
+        g = np.einsum("p,pi->i", S @ np.einsum("pi,i->p", B, x), B) - (d + zdiag) * x  # h_i - W_ii x_i
         a = basis.coordinates(x)
         b = basis.coordinates(g)
         k = basis.r
