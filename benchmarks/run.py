@@ -6,6 +6,7 @@ Run from the repository root with the environment hebbmem is installed in::
     python benchmarks/run.py --quick --no-canns          # under two minutes
     python benchmarks/run.py --only seed000,threads      # some workloads
     python benchmarks/run.py --only memory --no-canns    # capacity_curve and modern recall
+    python benchmarks/run.py --only storkey --no-canns   # Storkey low-rank vs dense (about 2 min)
     python benchmarks/run.py --repeat 9                  # more rounds per row
 
 It prints a table per workload and a table of targets (PASS / MISS), and
@@ -39,6 +40,7 @@ from _fresh import fresh  # noqa: E402
 from _memory import memory  # noqa: E402
 from _plasticity import plasticity  # noqa: E402
 from _references import warm_up_references  # noqa: E402
+from _trust import storkey  # noqa: E402
 
 WORKLOADS = {**WORKLOADS, "plasticity": plasticity}  # issue 8: canns' Oja/Sanger/BCM/STDP examples
 WORKLOADS["memory"] = memory  # issue 9: capacity_curve and modern Hopfield recall
