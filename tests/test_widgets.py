@@ -328,6 +328,15 @@ def test_explorer_async_step_of_one_flip(explorer):
     assert s.flips_per_step is None and ex.async_step.options[0][0] == "whole sweep"
 
 
+def test_explorer_start_options(X):
+    ex = RecallExplorer(hm.HebbianTrainer(hm.HopfieldNetwork(N, asyn=True)), X, noise=0.7, flips_per_step=5)
+    assert ex.session.flips_per_step == 5 and ex.async_step.value == 5 and not ex.async_step.disabled
+    assert ex.noise.value == 0.7 and ex.session.noise == 0.7  # the slider reaches the noise asked for
+    assert np.sum(ex.session.probe != X[0]) == int(N * 0.7)
+    with pytest.raises(ValueError, match="'interval' parameter of RecallExplorer"):
+        RecallExplorer(hm.HebbianTrainer(hm.HopfieldNetwork(N)), X, interval=0)
+
+
 def test_clicking_a_pixel_flips_it(explorer):
     from matplotlib.backend_bases import MouseEvent
 

@@ -52,6 +52,9 @@ class RecallExplorer:
         Initial fraction of flipped bits.
     seed : None or int, default=0
         Seeds the noise and the asynchronous update orders.
+    flips_per_step : None or int, default=None
+        Initial size of an asynchronous step: None for a whole sweep, ``k``
+        to stop after ``k`` neurons flipped (see :class:`RecallSession`).
     interval : int, default=400
         Milliseconds between two steps while playing.
 
@@ -88,17 +91,19 @@ class RecallExplorer:
     >>> explorer                                                                    # doctest: +SKIP
     """
 
-    def __init__(self, trainer, patterns, *, shape=None, noise=0.2, seed=0, interval=400):
+    def __init__(self, trainer, patterns, *, shape=None, noise=0.2, seed=0, flips_per_step=None,
+                 interval=400):
         widgets = _import_ipywidgets()
         from ..plotting import _widget as view  # matplotlib is imported only by hebbmem.plotting
 
-        self.session = RecallSession(trainer, patterns, shape=shape, noise=noise, seed=seed)
+        self.session = RecallSession(trainer, patterns, shape=shape, noise=noise, seed=seed,
+                                     flips_per_step=flips_per_step)
         s = self.session
         self.interval = check_int(interval, "interval", type(self).__name__, low=10)
         n_patterns = s.patterns.shape[0]
         self.pattern = widgets.Dropdown(options=[(f"pattern {k}", k) for k in range(n_patterns)],
                                         value=s.index, description="start from")
-        self.noise = widgets.FloatSlider(value=s.noise, min=0.0, max=0.5, step=0.01,
+        self.noise = widgets.FloatSlider(value=s.noise, min=0.0, max=max(0.5, s.noise), step=0.01,
                                          description="noise", readout_format=".0%",
                                          continuous_update=False)  # one new probe per release, not per pixel dragged
         self.new_noise = widgets.Button(description="new noise", tooltip="another probe at this noise level")
@@ -106,7 +111,8 @@ class RecallExplorer:
                                           description="updates")
         self.rule = widgets.ToggleButtons(options=list(s.rules), value=s.rule, description="rule")
         n = s.n_neurons
-        sizes = sorted({max(1, n // 16), max(1, n // 256), 1}, reverse=True) if n <= _MAX_NEURONS_FLIPS else []
+        sizes = {max(1, n // 16), max(1, n // 256), 1} | {s.flips_per_step or 1}
+        sizes = sorted(sizes, reverse=True) if n <= _MAX_NEURONS_FLIPS else []
         self.async_step = widgets.Dropdown(
             # 0 stands for a whole sweep: a Dropdown shows the value None as "nothing selected"
             options=[("whole sweep", 0)] + [(f"{k} flip{'' if k == 1 else 's'}", k) for k in sizes],
