@@ -244,6 +244,8 @@ def test_plot_recall_session_draws_the_session(session):
         np.testing.assert_allclose(line.get_ydata(), session.overlaps[:, k])
     assert overlap_lines[0].get_linewidth() > overlap_lines[1].get_linewidth()  # the target stands out
     assert "pattern 0" in ax_state.get_title()
+    fig.canvas.draw()
+    assert ax_energy.yaxis.get_major_formatter().get_offset() == ""  # no "1e6" above large energies
     plt.close(fig)
     with pytest.raises(TypeError, match="RecallSession"):
         plot_recall_session("session")

@@ -46,7 +46,7 @@ class _Panels:
 
         (self.energy_line,) = self.ax_energy.plot([], [], "o-", color="tab:blue", markersize=3)
         self.ax_energy.set_ylabel("energy")
-        self.ax_energy.ticklabel_format(axis="y", useOffset=False)
+        self.ax_energy.ticklabel_format(axis="y", style="plain", useOffset=False)  # no "1e6" above the axis
 
         n_patterns = s.patterns.shape[0]
         self.overlap_lines = [
