@@ -245,7 +245,8 @@ def _read_header(archive, path):
     except (UnicodeDecodeError, ValueError):
         raise _fail(path, "its header is not valid JSON (the file is corrupted).") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise _fail(path, f"it is not a hebbmem model file (format {header.get('format') if isinstance(header, dict) else None!r}, expected {FORMAT!r}).")
+        found = header.get("format") if isinstance(header, dict) else None
+        raise _fail(path, f"it is not a hebbmem model file (format {found!r}, expected {FORMAT!r}).")
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _fail(path, f"its format version {version!r} is not valid.")
