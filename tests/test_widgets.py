@@ -244,8 +244,14 @@ def test_plot_recall_session_draws_the_session(session):
         np.testing.assert_allclose(line.get_ydata(), session.overlaps[:, k])
     assert overlap_lines[0].get_linewidth() > overlap_lines[1].get_linewidth()  # the target stands out
     assert "pattern 0" in ax_state.get_title()
+    plt.close(fig)
+    # energies in the millions (a large threshold) still get plain tick labels, no "1e6" above the axis
+    big = RecallSession(hm.HebbianTrainer(hm.HopfieldNetwork(N, bias=3e5)), session.patterns, noise=0.3)
+    big.step()
+    assert np.abs(big.energies).max() > 1e6
+    fig = plot_recall_session(big)
     fig.canvas.draw()
-    assert ax_energy.yaxis.get_major_formatter().get_offset() == ""  # no "1e6" above large energies
+    assert fig.axes[1].yaxis.get_major_formatter().get_offset() == ""
     plt.close(fig)
     with pytest.raises(TypeError, match="RecallSession"):
         plot_recall_session("session")
