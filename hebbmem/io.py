@@ -332,9 +332,11 @@ def _build_weights(desc, archive, n, path):
             continue
         if name != "pinv_patterns":
             raise _fail(path, f"unknown weight array {name!r}.")
-        patterns = archive.get(f"w.{name}")
+        patterns = archive.get(f"w.{name}", dtypes=("int8", "float32", "float64"))
         if patterns.ndim != 2 or patterns.shape[1] != n:
             raise _fail(path, f"the stored patterns have shape {patterns.shape}; expected (P, {n}).")
+        if patterns.dtype == np.int8 and not np.all(np.abs(patterns) == 1):
+            raise _fail(path, "the stored +1/-1 patterns contain other values.")
         setattr(rep, name, patterns)
     extras = desc.get("extras", {})
     if not isinstance(extras, dict):

@@ -425,7 +425,8 @@ class PseudoInverse(Rule):
                     f"some neuron is below the rounding error of the weights. Store fewer patterns, or use "
                     f"PseudoInverse(zero_diagonal=False), whose stored patterns have margin 1."
                 )
-        rep.pinv_patterns = X  # train() adds patterns: the next projector spans all of them
+        # train() adds patterns: the next projector spans all of them (+1/-1 patterns kept as int8).
+        rep.pinv_patterns = X.astype(np.int8) if binary else X
         return rep
 
 

@@ -70,6 +70,48 @@ def test_storkey_one_step_equals_exact_rational_arithmetic_exhaustively(n):
     assert ties > 0  # the cases do contain exact ties, resolved by the tie rule
 
 
+STRUCTURED = {
+    "issue repro": [[-1, -1, -1, -1, -1, -1, 1], [-1, 1, -1, -1, 1, -1, 1]],
+    "blocks": [[1, 1, 1, 1, -1, -1, -1], [1, 1, -1, -1, 1, 1, -1], [1, -1, 1, -1, 1, -1, 1]],
+    "duplicate": [[1, -1, 1, 1, -1, -1, 1], [1, -1, 1, 1, -1, -1, 1]],
+    "negation": [[1, 1, -1, 1, -1, -1, -1], [-1, -1, 1, -1, 1, 1, 1]],
+    "all equal": [[1] * 7, [-1] * 7, [1] * 7],
+    "one-hot-ish": [[1, -1, -1, -1, -1, -1, -1], [-1, 1, -1, -1, -1, -1, -1], [-1, -1, 1, -1, -1, -1, -1]],
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRUCTURED))
+def test_storkey_structured_cases_equal_exact_arithmetic_on_every_probe(name):
+    X = np.array(STRUCTURED[name], dtype=float)
+    W = ref.storkey_weights_exact(X)
+    probes = np.array(list(itertools.product([-1.0, 1.0], repeat=7)))
+    expected = np.array([exact_one_step(W, s) for s in probes], dtype=float)
+    for storage, compiled in itertools.product(["low-rank", "dense"], [True, False, "numba"]):
+        trainer = storkey_model(X, storage=storage)
+        assert_array_equal(trainer.predict_batch(probes, num_iter=1, compiled=compiled), expected)
+    trainer = storkey_model(X)
+    for k in range(0, len(probes), 5):
+        assert_array_equal(trainer.predict(probes[k], num_iter=1), expected[k])
+
+
+def test_storkey_ties_do_not_depend_on_blas_threads():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    X = random_patterns(12, 64, seed=21)  # float mode: grid-rounded factors
+    probes = np.vstack([random_patterns(200, 64, seed=22), X])
+    results = []
+    for threads in (1, 2):
+        with threadpoolctl.threadpool_limits(threads):
+            for storage in ("dense", "low-rank"):
+                trainer = storkey_model(X, storage=storage)
+                results.append(trainer.predict_batch(probes, num_iter=1, compiled="numba"))
+                results.append(np.array([trainer.predict(p, num_iter=1, compiled=False) for p in probes[:20]]))
+    for a, b in zip(results[::2], results[2::2]):
+        assert_array_equal(a, b)
+    for a, b in zip(results[1::2], results[3::2]):
+        assert_array_equal(a, b)
+    assert_array_equal(results[1], results[0][:20])
+
+
 @pytest.mark.parametrize("n_patterns, n_neurons", [(1, 14), (3, 14), (6, 14), (8, 60)])
 def test_storkey_small_cases_are_storkeys_rational_weights(n_patterns, n_neurons):
     X = random_patterns(n_patterns, n_neurons, seed=n_patterns)
@@ -261,6 +303,7 @@ def test_pseudo_inverse_on_top_of_other_weights_is_refused(first):
     model.reset_weights()
     hm.Trainer(model, hm.PseudoInverse()).train(X[2:])
     assert model._weights.pinv_patterns.shape == (2, 30)
+    assert model._weights.pinv_patterns.dtype == np.int8  # +1/-1 patterns are kept compactly
 
 
 # ------------------------------------------------------------ Numba cache fallback
