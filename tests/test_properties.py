@@ -25,7 +25,7 @@ RULES = {
     "pseudoinverse": lambda: hm.PseudoInverse(),
 }
 PATHS = [False, "numba"]  # the readable NumPy code and the Numba kernels
-SETTINGS = settings(max_examples=60, deadline=None)  # all seven together: about 10 s here
+SETTINGS = settings(max_examples=150, deadline=None)  # all seven together: about 7-15 s here
 
 
 @st.composite
