@@ -365,10 +365,15 @@ def _cgroup_memory_limit(root=None, proc_cgroup="/proc/self/cgroup"):
     return min(limits) if limits else None
 
 
+_CGROUP_CACHE = {}  # read once per process: reading the files costs ~90 us, a network ~200 us
+
+
 def _available_memory():
     """Physical memory, or the cgroup's memory limit if that is lower (containers, CI runners)."""
     physical = _physical_memory()
-    limit = _cgroup_memory_limit()
+    if "limit" not in _CGROUP_CACHE:
+        _CGROUP_CACHE["limit"] = _cgroup_memory_limit()
+    limit = _CGROUP_CACHE["limit"]
     return physical if limit is None else min(physical, limit)
 
 

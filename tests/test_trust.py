@@ -412,6 +412,7 @@ def test_memory_guard_reads_the_cgroup_limit(tmp_path, monkeypatch, version):
         proc.write_text("12:memory:/job\n11:cpu,cpuacct:/job\n")
     assert _weights._cgroup_memory_limit(str(root), str(proc)) == 512 * 2 ** 20
     monkeypatch.setattr(_weights, "_CGROUP_ROOT", str(root))
+    monkeypatch.setattr(_weights, "_CGROUP_CACHE", {})  # read once per process: read again here
     monkeypatch.setattr(_weights, "_cgroup_memory_limit",
                         lambda root=None, proc_cgroup=str(proc), f=_weights._cgroup_memory_limit: f(root, proc_cgroup))
     assert _weights._available_memory() == min(512 * 2 ** 20, _weights._physical_memory())
