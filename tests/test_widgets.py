@@ -378,6 +378,22 @@ def test_explorer_uses_ipympl_when_present_and_png_otherwise(X, monkeypatch):
     assert image.value != before  # redrawn after the step
 
 
+def test_explorer_leaves_the_matplotlib_backend_alone():
+    pytest.importorskip("ipympl")
+    # ipympl switches the backend the first time it is imported: run in a fresh process
+    code = textwrap.dedent("""
+        import matplotlib, matplotlib.pyplot as plt, numpy as np, hebbmem as hm
+        before = matplotlib.get_backend()
+        from hebbmem.widgets import RecallExplorer
+        ex = RecallExplorer(hm.HebbianTrainer(hm.HopfieldNetwork(16)), np.ones((1, 16)))
+        assert ex._view.interactive
+        print(before, matplotlib.get_backend())
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env=dict(os.environ, MPLBACKEND="Agg"), check=True)
+    assert out.stdout.lower().split() == ["agg", "agg"]
+
+
 def test_without_ipywidgets_the_error_names_the_extra(X, monkeypatch):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
     with pytest.raises(ImportError, match=r'pip install "hebbmem\[widgets\]"'):
@@ -435,6 +451,7 @@ def test_explorer_works_in_a_real_kernel(tmp_path, monkeypatch):
         "explorer",
         "explorer.step_button.click(); explorer.play.value = 1; explorer.play.value = 2\n"
         "print(explorer.session.status, explorer.session.accuracy)",
+        "import matplotlib\nprint(matplotlib.get_backend())",  # still inline: plots stay plain images
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     client = nbclient.NotebookClient(nb, kernel_name="hebbmem-widgets", timeout=120,
@@ -446,3 +463,5 @@ def test_explorer_works_in_a_real_kernel(tmp_path, monkeypatch):
     assert nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]  # state saved
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     assert printed.strip() == "converged 1.0"
+    backend = "".join(o.get("text", "") for o in nb.cells[2].outputs)
+    assert backend.strip() in ("inline", "module://matplotlib_inline.backend_inline")

@@ -154,6 +154,24 @@ def plot_recall_session(session, fig=None):
     return fig
 
 
+def _ipympl_canvas_classes():
+    """ipympl's canvas and manager classes, leaving the session's matplotlib backend as it was.
+
+    Importing ipympl for the first time calls ``matplotlib.use(ipympl)`` when
+    matplotlib is already imported, which would turn every later figure of
+    the notebook into a widget (and close the open ones). The explorer only
+    wraps its own figure in an ipympl canvas, so the backend is switched back.
+    """
+    import matplotlib
+
+    before = matplotlib.get_backend()
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    if matplotlib.get_backend() != before:
+        matplotlib.use(before)
+    return Canvas, FigureManager
+
+
 class RecallSessionView:
     """The explorer's live figure: an ipympl canvas (clickable) or, without ipympl, a PNG image widget."""
 
@@ -166,7 +184,7 @@ class RecallSessionView:
         self.canvas = None
         self.image_widget = None
         try:
-            from ipympl.backend_nbagg import Canvas, FigureManager
+            Canvas, FigureManager = _ipympl_canvas_classes()
         except ImportError:
             from matplotlib.backends.backend_agg import FigureCanvasAgg
 
