@@ -110,6 +110,7 @@ for epoch in range(10):
     cos_by_hand.append(abs_cos(w, V[0]))
 print("|cos(w, PC1)| after each epoch:", np.round(cos_by_hand, 4))
 print(f"norm of w: {np.linalg.norm(w):.4f} (no normalisation was added by hand)")
+assert cos_by_hand[-1] >= 0.99 and abs(np.linalg.norm(w) - 1) <= 0.01  # the claim above, checked
 
 # %% [markdown]
 # ## 2. The same with hebbmem
@@ -134,6 +135,7 @@ for _ in range(10):
         w_hand += eta * y * (x - y * w_hand)
 print(f"|cos(W, PC1)| = {abs_cos(layer.W[0], V[0]):.4f}, norm = {np.linalg.norm(layer.W[0]):.4f}")
 print(f"largest difference from the hand-written loop: {np.abs(layer.W[0] - w_hand).max():.1e}")
+assert np.allclose(layer.W[0], w_hand, rtol=1e-12, atol=0)
 
 # %% [markdown]
 # The two agree to rounding at least (the hand-written loop computes
@@ -169,6 +171,8 @@ cos_sanger = np.array([[abs_cos(w, V[k]) for k in range(3)] for w in sanger.W])
 print("|cos| of each neuron (rows) with PC1, PC2, PC3 (columns)")
 print("Oja:\n", cos_oja)
 print("Sanger:\n", cos_sanger)
+assert cos_oja[:, 0].min() >= 0.99  # every Oja neuron on PC1
+assert np.diag(cos_sanger).min() >= 0.97  # Sanger neuron i on PC i
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -215,6 +219,7 @@ w = model.W[0]
 rayleigh = w @ Cc @ w / (w @ w)
 print(f"|cos(w, PC1)| = {abs_cos(w, V_c[0]):.3f}")
 print(f"Rayleigh quotient w^T C w / w^T w = {rayleigh:.3f} = {rayleigh / lam_c[0]:.3f} lambda_1")
+assert abs_cos(w, V_c[0]) < 0.95 and rayleigh >= 0.95 * lam_c[0]  # the claim below, checked
 
 # %% [markdown]
 # The cosine with PC1 is only about 0.9, and canns reports the same. This is
@@ -285,6 +290,7 @@ print(f"  hebbmem, compiled=False:   {t_numpy * 1e3:8.1f} ms")
 print(f"  hebbmem, compiled (Numba): {t_numba * 1e3:8.1f} ms  ({t_loop / t_numba:.0f}x the plain loop)")
 print(f"  NumPy and Numba paths bit-identical: {np.array_equal(layer_a.W, layer_b.W)}")
 print(f"  largest difference to the plain loop: {np.abs(layer_b.W - W_loop).max():.1e}")
+assert np.array_equal(layer_a.W, layer_b.W) and np.allclose(layer_b.W, W_loop, rtol=1e-9, atol=1e-12)
 
 # %% [markdown]
 # ## Summary

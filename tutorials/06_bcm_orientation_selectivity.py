@@ -86,6 +86,7 @@ for step in range(4000):
 trace = np.array(trace)
 print(f"final weights {w}, threshold {theta:.3f}")
 print(f"response to A: {w[0]:.3f}, to B: {w[1]:.3f}")
+assert w[1] < 1e-3 and abs(w[0] - tau * (1 / (1 - 1 / tau) - (1 - 1 / tau))) < 1e-3  # section 1's claims
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3))
@@ -177,6 +178,7 @@ osi_untrained = osi(test_stimuli @ W_untrained.T)
 osi_trained = osi(responses)
 print("OSI untrained:", osi_untrained, "mean", round(osi_untrained.mean(), 3))
 print("OSI trained:  ", osi_trained, "mean", round(osi_trained.mean(), 3))
+assert osi_trained.mean() > osi_untrained.mean() + 0.1
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -205,6 +207,7 @@ for x in stimuli[:50]:
     check_trainer.train([x])
     worst = max(worst, float(np.max(np.abs(check.theta - expected) / np.abs(expected))))
 print(f"largest relative difference from the recurrence over 50 samples: {worst:.1e}")
+assert worst <= 1e-12
 
 # %% [markdown]
 # ## 4. How fast?
@@ -242,6 +245,7 @@ print(f"  hebbmem, compiled=False:   {t_numpy * 1e3:8.1f} ms")
 print(f"  hebbmem, compiled (Numba): {t_numba * 1e3:8.1f} ms  ({t_loop / t_numba:.0f}x the plain loop)")
 print(f"  NumPy and Numba paths bit-identical: {np.array_equal(a.W, b.W) and np.array_equal(a.theta, b.theta)}")
 print(f"  largest difference to the plain loop: {np.abs(b.W - W_loop).max():.1e}")
+assert np.array_equal(a.W, b.W) and np.allclose(b.W, W_loop, rtol=1e-9, atol=1e-12)
 
 # %% [markdown]
 # ## Summary
