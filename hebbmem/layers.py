@@ -173,7 +173,7 @@ class LinearLayer:
         """
         X = as_inputs(x, self.input_size, what="x", owner="LinearLayer")
         if X.ndim == 1:
-            self.x = X
+            self.x = X.copy()
             self.y = self.W @ X
             return self.y.copy()
         Y = X @ self.W.T

@@ -380,6 +380,9 @@ class STDPTrainer(_OnlineTrainer):
     def __init__(self, model, learning_rate=0.01, A_plus=0.005, A_minus=0.00525, weight_attr="W", w_min=0.0,
                  w_max=1.0, compiled=True, *, show_iteration_progress=False, compiled_prediction=True):
         rule = STDP(learning_rate=learning_rate, A_plus=A_plus, A_minus=A_minus, w_min=w_min, w_max=w_max)
+        if weight_attr != "W":
+            raise ValueError(f"STDPTrainer trains the weights the spiking layer integrates with, model.W; got "
+                             f"weight_attr={weight_attr!r}. Leave weight_attr at its default 'W'.")
         super().__init__(model, rule, weight_attr, compiled, compiled_prediction, show_iteration_progress)
         self.spikes_ = None
 

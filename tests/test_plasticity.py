@@ -382,3 +382,20 @@ def test_plots_draw_what_they_claim():
     ax = plotting.plot_weight_evolution(H, groups={"first": [0, 1]})
     assert ax.lines[0].get_ydata().tolist() == [0.0, 1.0, 2.0]
     plt.close("all")
+
+
+def test_progress_line_and_stdp_weight_attr(capsys):
+    X = gapped_data(10, [2.0, 1.0], seed=40)
+    trainer = hm.OjaTrainer(LinearLayer(2, 1, seed=0), show_iteration_progress=True)
+    trainer.train(X, epochs=3)
+    assert "OjaTrainer: epoch 3/3" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="weight_attr"):
+        hm.STDPTrainer(SpikingLayer(3, 2), weight_attr="V")
+
+
+def test_forward_keeps_its_own_copy_of_the_input():
+    layer = LinearLayer(3, 2, seed=0)
+    x = np.array([1.0, 2.0, 3.0])
+    layer.forward(x)
+    x[0] = 100.0
+    assert layer.x[0] == 1.0
