@@ -17,7 +17,11 @@ The pieces:
   :class:`PseudoInverse`, which build weights in plain NumPy;
 * trainers: :class:`Trainer`, :class:`HebbianTrainer`,
   :class:`AntiHebbianTrainer`, which store patterns and recall;
-* :class:`RecallResult`: per-probe iterations, convergence and energy.
+* :class:`RecallResult`: per-probe iterations, convergence and energy;
+* beyond Hopfield: the feed-forward :class:`LinearLayer` and
+  :class:`SpikingLayer`, the online rules :class:`Oja`, :class:`Sanger`,
+  :class:`BCM`, :class:`STDP` and their trainers (:class:`OjaTrainer`,
+  :class:`SangerTrainer`, :class:`BCMTrainer`, :class:`STDPTrainer`).
 
 Conventions: states are +1/-1 (float32); a neuron whose field equals its
 threshold keeps its state; Hebbian weights are normalised by 1/P with a
