@@ -22,7 +22,7 @@ import sys
 import numpy as np
 
 from ._validation import check_bool, check_int
-from .layers import SpikingLayer, as_inputs
+from .layers import as_inputs
 from .plasticity import BCM, STDP, Oja, Sanger
 from .trainer import Trainer
 

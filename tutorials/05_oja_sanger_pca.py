@@ -35,9 +35,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-import hebbmem as hm
 from hebbmem.models.brain_inspired import LinearLayer
-from hebbmem.plotting import plot_receptive_fields, plot_weight_evolution
+from hebbmem.plotting import plot_receptive_fields
 from hebbmem.trainer import OjaTrainer, SangerTrainer
 
 FAST = os.environ.get("HEBBMEM_FAST", "0") not in ("", "0")  # a short run for CI
