@@ -444,6 +444,7 @@ def test_explorer_works_in_a_real_kernel(tmp_path, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's own default (inline)
     cells = [
         "%matplotlib inline\n"
+        "import matplotlib.pyplot as plt  # a notebook that already plots\n"
         "import numpy as np, hebbmem as hm\n"
         "from hebbmem.widgets import RecallExplorer\n"
         "X = np.where(np.random.default_rng(0).random((3, 100)) < 0.5, 1, -1)\n"
@@ -452,6 +453,7 @@ def test_explorer_works_in_a_real_kernel(tmp_path, monkeypatch):
         "explorer.step_button.click(); explorer.play.value = 1; explorer.play.value = 2\n"
         "print(explorer.session.status, explorer.session.accuracy)",
         "import matplotlib\nprint(matplotlib.get_backend())",  # still inline: plots stay plain images
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2]); plt.show()",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     client = nbclient.NotebookClient(nb, kernel_name="hebbmem-widgets", timeout=120,
@@ -465,3 +467,5 @@ def test_explorer_works_in_a_real_kernel(tmp_path, monkeypatch):
     assert printed.strip() == "converged 1.0"
     backend = "".join(o.get("text", "") for o in nb.cells[2].outputs)
     assert backend.strip() in ("inline", "module://matplotlib_inline.backend_inline")
+    later_plot = nb.cells[3].outputs
+    assert any("image/png" in o.get("data", {}) for o in later_plot), later_plot

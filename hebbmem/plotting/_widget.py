@@ -1,6 +1,7 @@
 """The recall explorer's figure: state, energy and overlaps of a RecallSession (see :mod:`hebbmem.widgets`)."""
 
 import io
+import sys
 import warnings
 
 import numpy as np
@@ -157,18 +158,21 @@ def plot_recall_session(session, fig=None):
 def _ipympl_canvas_classes():
     """ipympl's canvas and manager classes, leaving the session's matplotlib backend as it was.
 
-    Importing ipympl for the first time calls ``matplotlib.use(ipympl)`` when
-    matplotlib is already imported, which would turn every later figure of
-    the notebook into a widget (and close the open ones). The explorer only
-    wraps its own figure in an ipympl canvas, so the backend is switched back.
+    The first ``import ipympl`` calls ``matplotlib.use(ipympl)`` when matplotlib
+    is already imported. In a notebook that would turn every later figure into
+    a widget and, once pyplot is loaded, drop the inline PNG display even if
+    the backend is switched back. The explorer only wraps its own figure in an
+    ipympl canvas, so ipympl is imported with matplotlib hidden for that moment.
     """
-    import matplotlib
-
-    before = matplotlib.get_backend()
+    if "ipympl" not in sys.modules:
+        mpl = sys.modules.pop("matplotlib", None)
+        try:
+            import ipympl  # noqa: F401
+        finally:
+            if mpl is not None:
+                sys.modules["matplotlib"] = mpl
     from ipympl.backend_nbagg import Canvas, FigureManager
 
-    if matplotlib.get_backend() != before:
-        matplotlib.use(before)
     return Canvas, FigureManager
 
 
