@@ -210,13 +210,14 @@ def write_tutorials():
              "``notebooks/``; the pages below show the notebooks with the outputs and figures they "
              "were committed with (the docs build does not run them again). Each one computes "
              "the rule by hand in NumPy first, then uses hebbmem, then compares the two.", ""]
-    for stem, title, thumb, has_script in cards:
-        lines += [f".. rubric:: :doc:`{title} <{stem}>`", ""]
+    lines += [".. container:: hm-gallery", ""]
+    for stem, title, thumb, has_script in cards:  # one card per tutorial, laid out as a grid by hebbmem.css
+        lines += ["   .. container:: hm-card", "", f"      :doc:`{title} <{stem}>`", ""]
         if thumb is not None:
-            lines += [f".. image:: thumbs/{stem}.png", f"   :target: {stem}.html", f"   :alt: {title}",
-                      "   :class: hm-thumb", ""]
-        source = f"``tutorials/{stem}.py`` and " if has_script else ""
-        lines += [f"Source: {source}``notebooks/{stem}.ipynb``.", ""]
+            lines += [f"      .. image:: thumbs/{stem}.png", f"         :target: {stem}.html",
+                      f"         :alt: {title}", "         :class: hm-thumb", ""]
+        source = f"``tutorials/{stem}.py``, " if has_script else ""
+        lines += [f"      {source}``notebooks/{stem}.ipynb``", ""]
     lines += [".. toctree::", "   :hidden:", ""] + [f"   {stem}" for stem, *_ in cards] + [""]
     _write(dest / "index.rst", "\n".join(lines))
     return [stem for stem, *_ in cards]
