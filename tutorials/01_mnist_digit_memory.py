@@ -614,7 +614,7 @@ show(fig, "01_overlaps_hebbian")
 # **The energy landscape.** The mixture is not just a trap along the way: it
 # has a *lower* energy than any of the stored digits. On the left,
 # `plot_energy` draws the energy along each recall of the previous cell. The
-# three recalls start at almost the same energy and end at exactly the same
+# three recalls start at similar energies and end at exactly the same
 # one, so their curves are shifted sideways a little to keep all three
 # visible. The dashed lines mark the energies of the three stored digits, the
 # dotted line that of the mixture. On the right, the same energies as bars.
