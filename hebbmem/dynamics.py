@@ -300,20 +300,26 @@ def _finish_sync_energy(out, weights, S, thr, active, max_iter, all_states=True)
 
 
 def random_orders(keys, n):
-    """:func:`random_order` for many keys at once: row ``b`` is the order drawn from ``keys[b]``.
+    """:func:`random_order` for many keys at once: column ``b`` is the order drawn from ``keys[b]``.
 
-    The same Fisher-Yates walk, each step swapping one position in every row.
+    The same Fisher-Yates walk, each step swapping one position in every
+    column. Returned as an (n, len(keys)) array, so that step ``t`` of a
+    sweep reads one contiguous row: the neuron each probe visits.
     """
     keys = np.asarray(keys, dtype=np.uint64)
-    z = keys[:, None] + np.arange(1, n + 1, dtype=np.uint64) * np.uint64(_GOLDEN)  # SplitMix64, wrapping
+    z = keys[None, :] + np.arange(1, n + 1, dtype=np.uint64)[:, None] * np.uint64(_GOLDEN)  # SplitMix64
     z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2)
     top = (z ^ (z >> np.uint64(31))) >> np.uint64(32)
-    order = np.tile(np.arange(n), (keys.size, 1))
-    rows = np.arange(keys.size)
+    # j for position i is floor(top_i * (i + 1) / 2**32); i + 1 <= n < 2**32, so no overflow
+    J = ((top * np.arange(1, n + 1, dtype=np.uint64)[:, None]) >> np.uint64(32)).astype(np.int64)
+    order = np.repeat(np.arange(n)[:, None], keys.size, axis=1)
+    cols = np.arange(keys.size)
     for i in range(n - 1, 0, -1):
-        j = ((top[:, i] * np.uint64(i + 1)) >> np.uint64(32)).astype(np.int64)
-        order[rows, i], order[rows, j] = order[rows, j], order[:, i].copy()
+        j = J[i]
+        here = order[i].copy()
+        order[i] = order[j, cols]
+        order[j, cols] = here
     return order
 
 
@@ -344,24 +350,31 @@ def async_recall_numpy(weights, S0, thr, max_sweeps, rng, want_energy=False, pro
         out.energy[:, 0] = E
     active = np.arange(n_probes)
     for sweep in range(1, max_sweeps + 1):
-        order = random_orders(order_keys(rng, active.size), n)
+        order = random_orders(order_keys(rng, active.size), n)  # order[t, b]: step t of probe b
+        # This sweep works on contiguous copies of the active probes' rows.
+        Sa, Ma, Ea = S[active], state[active], E[active]
+        rows = np.arange(active.size)
+        if low_rank:  # the U column and d of the neuron each probe visits at each step, gathered once
+            U_visit, d_visit = weights.UT[order], weights.d[order]
         flipped = np.zeros(active.size, dtype=bool)
         for t in range(n):
-            i = order[:, t]                            # one neuron per active probe
-            s = S[active, i]
+            i = order[t]                               # one neuron per active probe
+            s = Sa[rows, i]
             if low_rank:                               # h_i = U[:, i] . m - d_i s_i
-                h = np.einsum("bp,bp->b", weights.UT[i], state[active]) - weights.d[i] * s
+                h = np.einsum("bp,bp->b", U_visit[t], Ma) - d_visit[t] * s
             else:
-                h = state[active, i]
-            flip = s * (h - thr) < 0                   # the other side of thr (ties keep their state)
-            if not flip.any():
+                h = Ma[rows, i]
+            b = np.flatnonzero(s * (h - thr) < 0)      # the other side of thr (ties keep their state)
+            if b.size == 0:
                 continue
-            b, i, s, h = active[flip], i[flip], s[flip], h[flip]
-            E[b] += 2.0 * s.astype(np.float64) * (h.astype(np.float64) - ethr) - 2.0 * weights.selfw[i].astype(np.float64)
-            S[b, i] = -s
-            step = (-s - s)[:, None]
-            state[b] += step * (weights.VT[i] if low_rank else weights.columns[i])
-            flipped |= flip
+            i, s = i[b], s[b]
+            if want_energy:
+                Ea[b] += (2.0 * s.astype(np.float64) * (h[b].astype(np.float64) - ethr)
+                          - 2.0 * weights.selfw[i].astype(np.float64))
+            Sa[b, i] = -s
+            Ma[b] += (-s - s)[:, None] * (weights.VT[i] if low_rank else weights.columns[i])
+            flipped[b] = True
+        S[active], state[active], E[active] = Sa, Ma, Ea
         out.n_iter[active] = sweep
         if want_energy:
             if not weights.symmetric:
