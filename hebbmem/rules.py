@@ -148,6 +148,7 @@ def _outer_product_factors(terms):
     if np.array_equal(A, np.round(A)):
         dtype = exact_dtype(load * top * top)  # integer fields
         U = A.astype(dtype)
+        quantum = 1.0
     else:
         # Keep 2 * bits + log2(load) below 53: every field an exact float64 sum.
         bits = (_EXACT_BITS - math.ceil(math.log2(max(load, 2.0)))) // 2
@@ -163,7 +164,7 @@ def _outer_product_factors(terms):
         d = np.zeros(N)
     rep = LowRankWeights(U, V, d.astype(dtype), scale, symmetric=True, terms=list(terms))
     # +-1 states: every field is a sum of products of two grid values times integers
-    rep.field_quantum = 1.0 if np.array_equal(A, U) else quantum * quantum
+    rep.field_quantum = quantum * quantum
     return rep
 
 

@@ -148,3 +148,22 @@ def test_auto_switches_to_the_kernels_once_numpy_time_adds_up(monkeypatch):
     assert not dynamics.use_kernels(False, True, 10_000, 4096, 10)   # the readable path, always
     dynamics.spent_on_numpy(dynamics.KERNEL_LOAD_SECONDS)            # many small calls later...
     assert dynamics.use_kernels(True, True, 10, 256, 10)              # ...the kernels pay off
+
+
+@pytest.mark.parametrize("compiled", [False, "numba"])
+def test_centred_rows_on_a_coarse_grid_keep_exact_threshold_comparisons(compiled):
+    # rho = 0.75: the centred rows are multiples of 0.25 (already on the grid, but not
+    # integers), so fields are multiples of 1/16, not integers. Every probe, several thresholds,
+    # one update, against exact rational arithmetic.
+    X = np.array([[1, 1, 1, -1], [1, 1, 1, 1]], dtype=float)
+    A = [[Fraction(v) - Fraction(3, 4) for v in row] for row in X]
+    W = [[0 if i == j else sum(a[i] * a[j] for a in A) / 2 for j in range(4)] for i in range(4)]
+    probes = np.array([[1 if (k >> b) & 1 else -1 for b in range(4)] for k in range(16)], dtype=float)
+    for theta in (0.3, 0.4375, 0.5, -0.9):
+        model = hm.HopfieldNetwork(4, bias=theta)
+        hm.Trainer(model, hm.Hebbian(subtract_mean=True)).train(X)
+        out = one_step(model, probes, compiled=compiled)
+        t = Fraction(theta)
+        for p, o in zip(probes.astype(int), out):
+            h = [sum(W[i][j] * int(p[j]) for j in range(4)) for i in range(4)]
+            assert_array_equal(o, [1 if hi > t else -1 if hi < t else s for hi, s in zip(h, p)])
