@@ -112,9 +112,14 @@ def order_keys(rng, n_active):
     return rng.bit_generator.random_raw(n_active)
 
 
-def splitmix64(key, n):
-    """Outputs 1..n of the SplitMix64 generator started at ``key`` (uint64, wrapping)."""
-    z = np.uint64(key) + np.arange(1, n + 1, dtype=np.uint64) * np.uint64(_GOLDEN)
+def splitmix64(keys, n):
+    """Outputs 1..n of the SplitMix64 generator started at each key (uint64, wrapping).
+
+    ``keys`` is one key or an array of keys; the result has shape ``(n,) + keys.shape``.
+    """
+    keys = np.asarray(keys, dtype=np.uint64)
+    steps = np.arange(1, n + 1, dtype=np.uint64).reshape((n,) + (1,) * keys.ndim)
+    z = keys + steps * np.uint64(_GOLDEN)
     z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2)
     return z ^ (z >> np.uint64(31))
@@ -307,10 +312,7 @@ def random_orders(keys, n):
     sweep reads one contiguous row: the neuron each probe visits.
     """
     keys = np.asarray(keys, dtype=np.uint64)
-    z = keys[None, :] + np.arange(1, n + 1, dtype=np.uint64)[:, None] * np.uint64(_GOLDEN)  # SplitMix64
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2)
-    top = (z ^ (z >> np.uint64(31))) >> np.uint64(32)
+    top = splitmix64(keys, n) >> np.uint64(32)  # (n, len(keys))
     # j for position i is floor(top_i * (i + 1) / 2**32); i + 1 <= n < 2**32, so no overflow
     J = ((top * np.arange(1, n + 1, dtype=np.uint64)[:, None]) >> np.uint64(32)).astype(np.int64)
     order = np.repeat(np.arange(n)[:, None], keys.size, axis=1)

@@ -56,7 +56,7 @@ def as_inputs(data, n_inputs, *, what, owner, max_ndim=2, allow_1d=True):
         expected = " or ".join(shapes[d] for d in ok_ndims)
         fix = ""
         if arr.ndim >= 2 and int(np.prod(arr.shape[1:])) == n_inputs:
-            fix = f" It looks like a stack of images: flatten them with x.reshape(len(x), -1)."
+            fix = " It looks like a stack of images: flatten them with x.reshape(len(x), -1)."
         elif arr.ndim >= 1 and arr.shape[-1] != n_inputs:
             fix = (f" The layer ({owner}) has input_size={n_inputs}: build it with "
                    f"input_size={arr.shape[-1]}, or give vectors of length {n_inputs}.")

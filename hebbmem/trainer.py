@@ -13,7 +13,7 @@ and its classes are also available as ``hebbmem.Trainer`` and friends.
 
 import numpy as np
 
-from ._validation import check_bool, check_choice, check_int, check_real
+from ._validation import check_bool, check_int, check_real
 from .networks import check_compiled
 from .rules import AntiHebbian, Hebbian, Rule
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .._validation import as_pattern_matrix
+from ..networks import Network
 
 __all__ = ["HopfieldAnalyzer"]
 
@@ -51,7 +52,7 @@ class HopfieldAnalyzer:
     """
 
     def __init__(self, model, stored_patterns=None):
-        if not hasattr(model, "compute_energy") or not hasattr(model, "num_neurons"):
+        if not isinstance(model, Network):
             raise TypeError(
                 f"HopfieldAnalyzer needs a hebbmem Hopfield network as its model, e.g. "
                 f"hebbmem.AmariHopfieldNetwork(num_neurons=784); got {type(model).__name__}."
@@ -85,15 +86,11 @@ class HopfieldAnalyzer:
         return self._pattern_energies
 
     def compute_overlap(self, pattern1, pattern2):
-        """Overlap :math:`\\frac1N \\sum_i a_i b_i` of two patterns, from -1 to 1 (a float)."""
-        a = self._as_rows(pattern1, "pattern1")
-        b = self._as_rows(pattern2, "pattern2")
-        if a.shape[0] != 1 or b.shape[0] != 1:
-            raise ValueError(
-                f"compute_overlap takes two single patterns of shape ({self.model.num_neurons},); "
-                f"got {np.shape(pattern1)} and {np.shape(pattern2)}. Use hebbmem.analysis.overlap for many."
-            )
-        return float(a[0] @ b[0]) / a.shape[1]
+        """Overlap :math:`\\frac1N \\sum_i a_i b_i` of two patterns, from -1 to 1 (a float).
+
+        The network's own :meth:`~hebbmem.Network.compute_overlap`.
+        """
+        return self.model.compute_overlap(pattern1, pattern2)
 
     def compute_energy(self, pattern):
         """Energy of one state, threshold term included (a float; see the class formula)."""

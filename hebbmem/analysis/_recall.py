@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from .._validation import as_pattern_matrix, check_bool, check_int
+from .._validation import as_pattern_matrix, check_int
 from ..exceptions import ConvergenceWarning
 from ..networks import HopfieldNetwork, check_compiled
 
