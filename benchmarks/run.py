@@ -99,7 +99,7 @@ def main(argv=None):
     # In-process rows time a warm process: load hebbmem's kernels up front, so that the default
     # path (compiled_prediction=True, which runs small jobs on NumPy until the kernels pay off)
     # is the kernels here. Fresh-process rows (startup, fresh) run their own child processes.
-    from hebbmem import dynamics
+    from hebbmem.hopfield import dynamics
     dynamics._kernels()
     results = {}
     try:

@@ -1,4 +1,4 @@
-"""hebbmem: Hebbian learning and Hopfield associative memory, correct and fast.
+"""hebbmem: Hebbian learning, Hopfield associative memory and the brain-inspired rules around them.
 
 Store patterns in a Hopfield network with a learning rule, corrupt them, and
 watch the network recall them::
@@ -9,40 +9,81 @@ watch the network recall them::
     trainer.train(patterns)                # one-shot storage
     recalled = trainer.predict(noisy)      # same shape as the input
 
-The pieces:
+The map. hebbmem is organised by family; each family is one subpackage
+holding its models, rules, trainers and Numba kernels side by side, and
+importing nothing from another family:
 
-* networks: :class:`HopfieldNetwork` (and the seed tutorials'
-  :class:`AmariHopfieldNetwork`), which hold the state, weights and energy;
-* rules: :class:`Hebbian`, :class:`AntiHebbian`, :class:`Storkey`,
-  :class:`PseudoInverse`, which build weights in plain NumPy;
-* trainers: :class:`Trainer`, :class:`HebbianTrainer`,
-  :class:`AntiHebbianTrainer`, which store patterns and recall;
-* :class:`RecallResult`: per-probe iterations, convergence and energy;
-* beyond Hopfield: the feed-forward :class:`LinearLayer` and
-  :class:`SpikingLayer`, the online rules :class:`Oja`, :class:`Sanger`,
-  :class:`BCM`, :class:`STDP` and their trainers (:class:`OjaTrainer`,
-  :class:`SangerTrainer`, :class:`BCMTrainer`, :class:`STDPTrainer`).
+* :mod:`hebbmem.hopfield`: associative memory. The classic
+  :class:`HopfieldNetwork` (and canns' :class:`AmariHopfieldNetwork`), the
+  stochastic, continuous and modern networks, the rules :class:`Hebbian`,
+  :class:`AntiHebbian`, :class:`Storkey`, :class:`PseudoInverse`, their
+  trainers, recall dynamics and kernels.
+* :mod:`hebbmem.plasticity`: online plasticity on feed-forward layers.
+  :class:`LinearLayer`, :class:`SpikingLayer`, the rules :class:`Oja`,
+  :class:`Sanger`, :class:`BCM`, :class:`STDP` and their trainers.
+
+Shared, small, at the top level (no family is imported by them):
+``_validation`` (input checks and their messages), :mod:`hebbmem.exceptions`,
+``_progress`` (the progress line), ``_numba`` (the Numba set-up with its
+cache fallback), ``_trainer`` (:class:`Trainer`, the base every trainer
+subclasses) and ``_version``.
+
+What students type by name: :mod:`hebbmem.datasets` (bundled MNIST subset,
+pictures), :mod:`hebbmem.noise`, :mod:`hebbmem.patterns`,
+:mod:`hebbmem.analysis` (capacity, basins, overlaps), :mod:`hebbmem.plotting`
+(the only place that imports matplotlib), :mod:`hebbmem.widgets`,
+:mod:`hebbmem.io` (``model.save`` / :func:`load`) and the command line
+:mod:`hebbmem.cli`.
+
+canns' import paths are thin re-exports: :mod:`hebbmem.models.brain_inspired`,
+:mod:`hebbmem.trainer`, :mod:`hebbmem.analyzer`.
+
+Where a new piece goes: a new rule or model of an existing family goes into
+that family's room (its formula in the docstring, a NumPy step, a kernel in
+the room's ``_kernels``, a textbook twin in ``tests/``); a new family gets a
+new subpackage shaped like :mod:`hebbmem.plasticity`, re-exported here and,
+if canns has it, from canns' paths. CONTRIBUTING.md says it step by step.
 
 Conventions: states are +1/-1 (float32); a neuron whose field equals its
 threshold keeps its state; Hebbian weights are normalised by 1/P with a
 zero diagonal; randomness comes from ``numpy.random.default_rng(seed)``.
 """
 
+from ._trainer import Trainer
+from ._version import __version__  # noqa: F401  (hebbmem.__version__)
 from .exceptions import ConvergenceWarning, NotTrainedError, WeightMatrixTooLargeError
-from .networks import AmariHopfieldNetwork, HopfieldNetwork, Network
-from .result import RecallResult
-from .rules import AntiHebbian, Hebbian, PseudoInverse, Rule, Storkey
-from .trainer import AntiHebbianTrainer, HebbianTrainer, Trainer
-from .analysis._analyzer import HopfieldAnalyzer
-from .layers import LinearLayer, SpikingLayer
-from .plasticity import BCM, STDP, Oja, PlasticityRule, Sanger
-from .plasticity_trainers import BCMTrainer, OjaTrainer, SangerTrainer, STDPTrainer
-from .modern import DenseAssociativeMemory, ModernHopfieldNetwork
-from .stochastic import StochasticHopfieldNetwork
-from .continuous import ContinuousHopfieldNetwork
+from .hopfield import (
+    AmariHopfieldNetwork,
+    AntiHebbian,
+    AntiHebbianTrainer,
+    ContinuousHopfieldNetwork,
+    DenseAssociativeMemory,
+    Hebbian,
+    HebbianTrainer,
+    HopfieldNetwork,
+    ModernHopfieldNetwork,
+    Network,
+    PseudoInverse,
+    RecallResult,
+    Rule,
+    StochasticHopfieldNetwork,
+    Storkey,
+)
 from .io import ModelFileError, load
-
-__version__ = "0.1.0"
+from .plasticity import (
+    BCM,
+    STDP,
+    BCMTrainer,
+    LinearLayer,
+    Oja,
+    OjaTrainer,
+    PlasticityRule,
+    Sanger,
+    SangerTrainer,
+    SpikingLayer,
+    STDPTrainer,
+)
+from .analysis._analyzer import HopfieldAnalyzer
 
 __all__ = [
     "Network",

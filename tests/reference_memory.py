@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from hebbmem.dynamics import random_order
+from hebbmem.hopfield.dynamics import random_order
 
 
 def dam_sweep(X, s, key, degree, rectified):

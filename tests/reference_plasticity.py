@@ -1,7 +1,7 @@
 """Naive textbook twins of the online plasticity rules: one element at a time, in plain Python loops.
 
 Slow on purpose and written straight from the formulas in
-:mod:`hebbmem.plasticity`, so that they share no code with the library. The
+:mod:`hebbmem.plasticity.rules`, so that they share no code with the library. The
 tests compare them with hebbmem's kernels (to 1e-12 relative: these loops
 sum in the same left-to-right order, but write some products differently).
 """

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import hebbmem
-from hebbmem import __main__ as cli
+from hebbmem import cli
+from hebbmem.cli import _capacity, _common, _demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +44,7 @@ def no_work(monkeypatch):
     """Fail the test if the demo starts loading data or computing."""
     def forbidden(*args, **kwargs):
         raise AssertionError("the command line was not validated before the work started")
-    monkeypatch.setattr(cli, "_load", forbidden)
+    monkeypatch.setattr(_demo, "_load", forbidden)
     monkeypatch.setattr(cli, "run_demo", forbidden)
     monkeypatch.setattr(cli, "run_capacity", forbidden)
 
@@ -94,7 +95,8 @@ def test_negative_seed_is_refused(capsys, no_work):
     (["capacity", "--seed", "-3"], "--seed must be an int >= 0"),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else None)
 def test_usage_errors_are_one_line_and_exit_2(capsys, no_work, monkeypatch, argv, message):
-    monkeypatch.setattr(cli, "check_out", lambda out: None)  # only the argument under test is wrong
+    monkeypatch.setattr(_demo, "check_out", lambda out: None)
+    monkeypatch.setattr(_capacity, "check_out", lambda out: None)  # only the argument under test is wrong
     code, _, err = run(capsys, *argv)
     assert code == 2
     line = one_line(err)
@@ -106,7 +108,7 @@ def test_usage_errors_are_one_line_and_exit_2(capsys, no_work, monkeypatch, argv
 
 
 def test_huge_size_is_refused_before_allocating(capsys, monkeypatch):
-    monkeypatch.setattr(cli, "_load", lambda *a: (_ for _ in ()).throw(AssertionError("allocated")))
+    monkeypatch.setattr(_demo, "_load", lambda *a: (_ for _ in ()).throw(AssertionError("allocated")))
     t0 = time.perf_counter()
     code, out, err = run(capsys, "demo", "--size", "100000", "--out", "")
     assert time.perf_counter() - t0 < 5
@@ -128,13 +130,13 @@ def test_weight_matrix_too_large_is_one_line(capsys, monkeypatch):
     assert code == 1
     assert one_line(err) == ("hebbmem demo: error: The Storkey rule needs a dense 1,048,576 x 1,048,576 float64 "
                              "matrix: 8.0 TiB. Nothing was allocated.")
-    assert cli.check_demo_memory("pictures", "storkey", 1024) < 2 * 2 ** 30  # the real run fits
+    assert _demo.check_demo_memory("pictures", "storkey", 1024) < 2 * 2 ** 30  # the real run fits
 
 
 def test_memory_error_while_running_is_one_line(capsys, monkeypatch):
     def oom(*args, **kwargs):
         raise MemoryError("Unable to allocate 74.5 GiB for an array\nwith shape (100000, 100000)")
-    monkeypatch.setattr(cli, "_load", oom)
+    monkeypatch.setattr(_demo, "_load", oom)
     code, _, err = run(capsys, "demo", "mnist", "--out", "")
     assert code == 1
     assert one_line(err) == ("hebbmem demo: error: Unable to allocate 74.5 GiB for an array with shape "
@@ -223,8 +225,8 @@ def test_pictures_demo_wording(capsys):
 
 
 def test_plural():
-    assert cli._plural(1, "iteration") == "1 iteration"
-    assert cli._plural(2, "sweep") == "2 sweeps"
+    assert _common._plural(1, "iteration") == "1 iteration"
+    assert _common._plural(2, "sweep") == "2 sweeps"
 
 
 # ----------------------------------------------------------- help, version
@@ -258,7 +260,7 @@ def test_no_command_prints_help(capsys):
 
 def test_a_long_step_shows_progress_and_erases_it():
     stream = io.StringIO()
-    with cli.step("training (Storkey)", stream, after=0.05, enabled=True):
+    with _common.step("training (Storkey)", stream, after=0.05, enabled=True):
         time.sleep(0.4)
     text = stream.getvalue()
     assert "\r  training (Storkey) ... 0 s" in text
@@ -267,10 +269,10 @@ def test_a_long_step_shows_progress_and_erases_it():
 
 def test_a_quick_step_prints_nothing_and_pipes_stay_clean():
     stream = io.StringIO()
-    with cli.step("loading", stream, after=0.5, enabled=True):
+    with _common.step("loading", stream, after=0.5, enabled=True):
         pass
     assert stream.getvalue() == ""
-    with cli.step("loading", stream, after=0.0):  # StringIO is not a terminal: disabled by default
+    with _common.step("loading", stream, after=0.0):  # StringIO is not a terminal: disabled by default
         time.sleep(0.1)
     assert stream.getvalue() == ""
 

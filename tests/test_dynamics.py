@@ -177,8 +177,8 @@ def test_async_orders_are_fresh_each_sweep_and_each_probe():
     for order in orders:
         assert sorted(order) == list(range(50))
     assert not np.array_equal(orders[0], orders[1])
-    from hebbmem.dynamics import random_order, splitmix64
-    from hebbmem._kernels import fill_order
+    from hebbmem.hopfield.dynamics import random_order, splitmix64
+    from hebbmem.hopfield._kernels import fill_order
     for key, expected in zip(keys, orders):
         assert splitmix64(key, 50).tolist() == ref.splitmix64(key, 50)
         assert random_order(key, 50) == list(expected)
@@ -190,7 +190,7 @@ def test_async_orders_are_fresh_each_sweep_and_each_probe():
 def test_splitmix64_matches_published_values():
     # Reference outputs of SplitMix64 seeded with 0 (Vigna's splitmix64.c, also
     # used to seed xoshiro generators).
-    from hebbmem.dynamics import splitmix64
+    from hebbmem.hopfield.dynamics import splitmix64
     assert splitmix64(0, 3).tolist() == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4, 0x06C45D188009454F]
 
 
@@ -198,7 +198,7 @@ def test_async_orders_are_uniform_permutations():
     # All 24 orders of 4 neurons, from 24,000 keys: each should appear ~1000
     # times. Chi-square with 23 degrees of freedom; 60 is far in the tail
     # (p < 1e-4), so the test fails only for a biased shuffle.
-    from hebbmem._kernels import fill_order
+    from hebbmem.hopfield._kernels import fill_order
     keys = np.random.default_rng(7).bit_generator.random_raw(24_000)
     order = np.empty(4, np.int64)
     counts = {}

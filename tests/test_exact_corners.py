@@ -138,7 +138,7 @@ def test_small_jobs_in_a_fresh_process_never_load_numba(tmp_path):
 
 
 def test_auto_switches_to_the_kernels_once_numpy_time_adds_up(monkeypatch):
-    from hebbmem import dynamics
+    from hebbmem.hopfield import dynamics
 
     monkeypatch.setattr(dynamics, "_K", None)
     monkeypatch.setattr(dynamics, "_numpy_seconds", [0.0])

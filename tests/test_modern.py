@@ -8,7 +8,7 @@ from conftest import corrupt, random_patterns
 from reference_memory import dam_sweep, modern_update
 
 import hebbmem as hm
-from hebbmem import dynamics
+from hebbmem.hopfield import dynamics
 
 
 # ------------------------------------------------------------------ modern Hopfield

@@ -33,7 +33,7 @@ def test_kernels_work_when_no_cache_directory_is_writable():
         from numba.core import caching
         caching.CacheImpl._locator_classes = []
         import hebbmem as hm
-        import hebbmem._kernels as k
+        import hebbmem.hopfield._kernels as k
         X = np.where(np.random.default_rng(0).random((3, 60)) < 0.5, 1.0, -1.0)
         for asyn in (False, True):
             model = hm.HopfieldNetwork(60, asyn=asyn, seed=0)

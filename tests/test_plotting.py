@@ -21,7 +21,7 @@ import hebbmem as hm
 from conftest import corrupt, random_patterns
 from hebbmem import plotting
 from hebbmem.analysis import overlap_trajectory, recall_accuracy
-from hebbmem.result import RecallResult
+from hebbmem.hopfield.result import RecallResult
 
 XA = np.array([1.0, 1.0, -1.0, -1.0])
 XB = np.array([1.0, -1.0, 1.0, -1.0])

@@ -9,9 +9,9 @@ from conftest import corrupt, random_patterns
 from reference_memory import glauber_sweep
 
 import hebbmem as hm
-from hebbmem import dynamics
+from hebbmem.hopfield import dynamics
 from hebbmem.analysis import monitored_run
-from hebbmem.stochastic import _glauber_sweep_numpy, annealing_schedule
+from hebbmem.hopfield.stochastic import _glauber_sweep_numpy, annealing_schedule
 
 
 def _one_pattern_net(N, T, seed, **kw):

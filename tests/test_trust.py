@@ -16,7 +16,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 import hebbmem as hm
 import reference as ref
 from conftest import random_patterns
-from hebbmem import _weights
+from hebbmem import _validation
+from hebbmem.hopfield import _weights
 
 pytestmark = pytest.mark.filterwarnings("ignore::hebbmem.ConvergenceWarning")  # num_iter=1 on purpose
 
@@ -229,7 +230,7 @@ def test_storkey_on_hebbian_factors_continues_from_them():
 def test_storkey_dense_continuation_checks_memory_first(monkeypatch):
     model = hm.HopfieldNetwork(64)
     model.W = np.zeros((64, 64))
-    monkeypatch.setattr(_weights, "_available_memory", lambda: 10_000)
+    monkeypatch.setattr(_validation, "available_memory", lambda: 10_000)
     with pytest.raises(hm.WeightMatrixTooLargeError, match=r"reset_weights\(\)"):
         hm.Trainer(model, hm.Storkey()).train(random_patterns(2, 64, seed=0))
 
@@ -256,7 +257,7 @@ def test_pseudo_inverse_fixed_points_for_any_p_below_n(n, p):
 
 
 def test_pseudo_inverse_refuses_loudly_when_precision_cannot_be_widened(monkeypatch):
-    import hebbmem.rules as rules
+    import hebbmem.hopfield.rules as rules
 
     X = random_patterns(99, 100, seed=0)
     # Pretend the widened form is no better: the rule must refuse, never return silently.
@@ -265,7 +266,7 @@ def test_pseudo_inverse_refuses_loudly_when_precision_cannot_be_widened(monkeypa
                                          r"zero_diagonal=False"):
         hm.PseudoInverse()._build(X)
     monkeypatch.undo()
-    monkeypatch.setattr(_weights, "_available_memory", lambda: 10_000)
+    monkeypatch.setattr(_validation, "available_memory", lambda: 10_000)
     with pytest.raises(hm.WeightMatrixTooLargeError, match="fixed point of PseudoInverse"):
         hm.PseudoInverse()._build(X)
 
@@ -331,7 +332,7 @@ _NO_DEFAULT_CACHE = """
     # that honours a cache directory given explicitly (NUMBA_CACHE_DIR).
     caching.CacheImpl._locator_classes = [caching.UserProvidedCacheLocator]
     import hebbmem as hm
-    import hebbmem._kernels as k
+    import hebbmem.hopfield._kernels as k
     X = np.where(np.random.default_rng(0).random((3, 60)) < 0.5, 1.0, -1.0)
     model = hm.HopfieldNetwork(60, asyn=True, seed=0)
     out = hm.Trainer(model, hm.Hebbian()).train(X).predict_batch(X, compiled=True)
@@ -339,7 +340,8 @@ _NO_DEFAULT_CACHE = """
     order = np.empty(60, np.int64)
     k.fill_order(np.uint64(7), order)  # compile one kernel for sure (small recalls may stay in NumPy)
     assert sorted(order) == list(range(60))
-    print(type(k.sync_pass._cache).__name__, k._CACHE_STATE["fallback"])
+    import hebbmem._numba as nb
+    print(type(k.sync_pass._cache).__name__, nb._CACHE_STATE["fallback"])
 """
 
 
@@ -367,18 +369,6 @@ def test_numba_cache_warns_once_when_nothing_is_writable(tmp_path):
     assert "NUMBA_CACHE_DIR" in out.stderr
 
 
-def test_kernels_import_nothing_from_the_package_but_the_constants():
-    import ast
-    import pathlib
-
-    source = pathlib.Path(hm.__file__).with_name("_kernels.py").read_text()
-    relative = [node.module for node in ast.walk(ast.parse(source))
-                if isinstance(node, ast.ImportFrom) and node.level > 0]
-    assert relative == ["_constants"]
-    consts = pathlib.Path(hm.__file__).with_name("_constants.py").read_text()
-    assert not any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(ast.parse(consts)))
-
-
 # ------------------------------------------------------------------ absurd sizes
 @pytest.mark.parametrize("n", [10 ** 12, 2 ** 63, 2 ** 80])
 def test_absurd_sizes_get_hebbmems_own_message(n):
@@ -390,7 +380,7 @@ def test_absurd_sizes_get_hebbmems_own_message(n):
 
 
 def test_state_check_follows_the_available_memory(monkeypatch):
-    monkeypatch.setattr(_weights, "_available_memory", lambda: 64 * 2 ** 20)
+    monkeypatch.setattr(_validation, "available_memory", lambda: 64 * 2 ** 20)
     hm.HopfieldNetwork(2 ** 20)  # 16 MiB: fits in half of 64 MiB
     with pytest.raises(MemoryError, match=r"64\.0 MiB"):
         hm.HopfieldNetwork(2 ** 22)
@@ -410,18 +400,18 @@ def test_memory_guard_reads_the_cgroup_limit(tmp_path, monkeypatch, version):
         (root / "memory" / "memory.limit_in_bytes").write_text("9223372036854771712\n")  # v1's "no limit"
         (root / "memory" / "job" / "memory.limit_in_bytes").write_text(f"{512 * 2 ** 20}\n")
         proc.write_text("12:memory:/job\n11:cpu,cpuacct:/job\n")
-    assert _weights._cgroup_memory_limit(str(root), str(proc)) == 512 * 2 ** 20
-    monkeypatch.setattr(_weights, "_CGROUP_ROOT", str(root))
-    monkeypatch.setattr(_weights, "_CGROUP_CACHE", {})  # read once per process: read again here
-    monkeypatch.setattr(_weights, "_cgroup_memory_limit",
-                        lambda root=None, proc_cgroup=str(proc), f=_weights._cgroup_memory_limit: f(root, proc_cgroup))
-    assert _weights._available_memory() == min(512 * 2 ** 20, _weights._physical_memory())
+    assert _validation._cgroup_memory_limit(str(root), str(proc)) == 512 * 2 ** 20
+    monkeypatch.setattr(_validation, "_CGROUP_ROOT", str(root))
+    monkeypatch.setattr(_validation, "_CGROUP_CACHE", {})  # read once per process: read again here
+    monkeypatch.setattr(_validation, "_cgroup_memory_limit",
+                        lambda root=None, proc_cgroup=str(proc), f=_validation._cgroup_memory_limit: f(root, proc_cgroup))
+    assert _validation.available_memory() == min(512 * 2 ** 20, _validation._physical_memory())
     # A dense 8192 x 8192 float64 matrix (512 MiB) is refused under a 512 MiB cgroup limit.
     with pytest.raises(hm.WeightMatrixTooLargeError, match=r"512\.0 MiB.*Nothing was allocated"):
         _weights.check_dense_fits(8192, np.float64, "Building W")
 
 
 def test_cgroup_limit_absent_or_unreadable(tmp_path):
-    assert _weights._cgroup_memory_limit(str(tmp_path / "none"), str(tmp_path / "none")) is None
+    assert _validation._cgroup_memory_limit(str(tmp_path / "none"), str(tmp_path / "none")) is None
     (tmp_path / "memory.max").write_text("garbage\n")
-    assert _weights._cgroup_memory_limit(str(tmp_path), str(tmp_path / "none")) is None
+    assert _validation._cgroup_memory_limit(str(tmp_path), str(tmp_path / "none")) is None

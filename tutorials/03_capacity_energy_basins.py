@@ -41,7 +41,7 @@ import hebbmem as hm
 from hebbmem.analysis import (basin_profile, bit_error_curve, capacity_curve, classify_states,
                               monitored_run, spurious_census, theory_bit_error, theory_overlap)
 from hebbmem.plotting import plot_basins, plot_bit_error, plot_capacity, plot_state_sequence
-from hebbmem.stochastic import annealing_schedule
+from hebbmem.hopfield.stochastic import annealing_schedule
 
 FAST = os.environ.get("HEBBMEM_FAST", "0") not in ("", "0")  # a short run for CI
 OUTPUT = os.environ.get("HEBBMEM_TUTORIAL_OUTPUT")  # a folder for the PNG files, or None

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._validation import as_pattern_matrix
-from ..networks import Network
+from ..hopfield.base import Network
 
 __all__ = ["HopfieldAnalyzer"]
 

@@ -31,11 +31,12 @@ class _LoadProgress(ProgressLine):
         where = f" | P/N = {load:.3f}" if done else ""
         self.stream.write(f"\r{self.label} [{bar}] load {done}/{self.total}{where} | {elapsed:.1f} s")
         self.stream.flush()
+from .._trainer import Trainer
 from .._validation import check_bool, check_int, check_real
 from ..exceptions import ConvergenceWarning
-from ..networks import HopfieldNetwork
+from ..hopfield.networks import HopfieldNetwork
+from ..hopfield.rules import PseudoInverse, Rule
 from ..noise import flip_fraction
-from ..rules import PseudoInverse, Rule
 
 __all__ = ["CapacityCurve", "capacity_curve", "bit_error_curve", "theory_bit_error", "theory_overlap",
            "ALPHA_C"]
@@ -227,8 +228,6 @@ def _check_loads(rule, N, loads, func):
 
 def _network(rule, X, rng, max_iter):
     """A fresh synchronous network storing X with ``rule``, and its one-step bit errors from X."""
-    from ..trainer import Trainer
-
     N = X.shape[1]
     model = HopfieldNetwork(N, asyn=False, max_iter=max_iter, seed=int(rng.integers(2 ** 63)))
     Trainer(model, rule).train(X)

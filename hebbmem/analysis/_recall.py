@@ -6,7 +6,8 @@ import numpy as np
 
 from .._validation import as_pattern_matrix, check_int
 from ..exceptions import ConvergenceWarning
-from ..networks import HopfieldNetwork, check_compiled
+from .._validation import check_compiled
+from ..hopfield.networks import HopfieldNetwork
 
 __all__ = ["overlap", "recall_accuracy", "hamming", "trajectory", "overlap_trajectory"]
 

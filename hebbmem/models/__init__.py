@@ -1,1 +1,1 @@
-"""Seed-compatible import path: ``hebbmem.models.brain_inspired``."""
+"""canns' import path ``hebbmem.models``: see :mod:`hebbmem.models.brain_inspired`."""

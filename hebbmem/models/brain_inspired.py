@@ -1,10 +1,6 @@
-"""Seed-compatible alias: ``from hebbmem.models.brain_inspired import AmariHopfieldNetwork``.
+"""canns' import path for the models (``from canns.models.brain_inspired import AmariHopfieldNetwork``): re-exports only."""
 
-The seed tutorials (written for canns) import the network from this path.
-The classes live in :mod:`hebbmem.networks`; this module only re-exports them.
-"""
-
-from ..layers import LinearLayer, SpikingLayer
-from ..networks import AmariHopfieldNetwork, HopfieldNetwork, Network
+from ..hopfield import AmariHopfieldNetwork, HopfieldNetwork, Network
+from ..plasticity import LinearLayer, SpikingLayer
 
 __all__ = ["AmariHopfieldNetwork", "HopfieldNetwork", "Network", "LinearLayer", "SpikingLayer"]

@@ -32,14 +32,8 @@ modified.
   :class:`hebbmem.widgets.RecallSession` (the recall explorer's figure).
 """
 
-from ._recall import (  # noqa: F401  (_accuracy_text: tested directly)
-    _accuracy_text,
-    plot_energy,
-    plot_overlaps,
-    plot_pattern,
-    plot_recall,
-    plot_weights,
-)
+from ._recall import _accuracy_text, plot_pattern, plot_recall, plot_weights  # noqa: F401  (_accuracy_text: tested)
+from ._traces import plot_energy, plot_overlaps
 from ._widget import plot_recall_session
 from ._memory import plot_basins, plot_bit_error, plot_capacity, plot_overlap_matrix, plot_state_sequence
 from ._plasticity import (plot_receptive_fields, plot_spike_raster, plot_stdp_window, plot_tuning_curves,

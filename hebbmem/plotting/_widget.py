@@ -15,13 +15,17 @@ _OTHER_COLOR = "0.6"
 _MAX_LEGEND = 10  # name every overlap line only for this many patterns or fewer
 
 
-def _check_session(session):
-    from ..widgets import RecallSession  # no cycle: hebbmem.widgets imports this module lazily
+_SESSION_ATTRIBUTES = ("patterns", "state", "index", "shape", "energies", "overlaps", "n_steps", "status",
+                       "step_unit", "rule", "accuracy")
 
-    if not isinstance(session, RecallSession):
+
+def _check_session(session):
+    # Checked by what is drawn, not by class: hebbmem.widgets imports this module, never the reverse.
+    missing = [name for name in _SESSION_ATTRIBUTES if not hasattr(session, name)]
+    if missing:
         raise TypeError(
-            f"plot_recall_session draws a hebbmem.widgets.RecallSession; got {type(session).__name__}. "
-            f"Create one with RecallSession(trainer, patterns)."
+            f"plot_recall_session draws a hebbmem.widgets.RecallSession; got {type(session).__name__} "
+            f"(it has no {', '.join(missing)}). Create one with RecallSession(trainer, patterns)."
         )
 
 

@@ -6,13 +6,14 @@ import warnings
 
 import numpy as np
 
+from .._trainer import Trainer
 from .._validation import as_pattern_matrix, check_int, check_real
 from ..analysis import overlap
 from ..exceptions import ConvergenceWarning
-from ..networks import HopfieldNetwork
+from ..hopfield.networks import HopfieldNetwork
 from ..noise import flip_fraction
-from ..rules import Hebbian, PseudoInverse, Rule, Storkey
-from ..trainer import Trainer
+from ..hopfield.rules import Hebbian, PseudoInverse, Rule
+from ..hopfield.storkey import Storkey
 
 __all__ = ["RecallSession"]
 # The explorer keeps the whole history in memory and redraws a figure per step;

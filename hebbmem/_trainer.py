@@ -1,23 +1,23 @@
-"""Trainers: apply a learning rule to a network, then recall with it.
+"""The trainer base every family shares: ``Model + Trainer + Data -> trained model``, as in canns.
 
-``Model + Trainer + Data -> trained model``, as in the seed tutorials::
+:class:`Trainer` is the class a user subclasses (a custom trainer overrides
+``train`` and usually ``predict``), and the trainer of every network that
+learns from a rule in one shot: ``Trainer(model, rule)`` asks the model to
+learn the patterns with the rule (``model._learn``) and to recall
+(``model.recall``). The model decides which rules it accepts
+(``model._accepts_rule``), so this module imports no family: the families
+import it.
 
-    from hebbmem.trainer import HebbianTrainer
-    trainer = HebbianTrainer(model)
-    trainer.train(patterns)          # one-shot storage
-    output = trainer.predict(noisy)  # recall
-
-This module is importable as ``hebbmem.trainer`` (the seed tutorials' path)
-and its classes are also available as ``hebbmem.Trainer`` and friends.
+The family trainers (``HebbianTrainer``, ``OjaTrainer``, ...) live in their
+rooms (:mod:`hebbmem.hopfield.trainers`, :mod:`hebbmem.plasticity.trainers`);
+``hebbmem.trainer`` is canns' import path for all of them.
 """
 
 import numpy as np
 
-from ._validation import check_bool, check_int, check_real
-from .networks import check_compiled
-from .rules import AntiHebbian, Hebbian, Rule
+from ._validation import check_bool, check_compiled, check_int, check_real
 
-__all__ = ["Trainer", "HebbianTrainer", "AntiHebbianTrainer"]
+__all__ = ["Trainer"]
 
 
 class Trainer:
@@ -84,17 +84,16 @@ class Trainer:
                 f"{owner} needs a model instance, but got the class {model.__name__}: create it "
                 f"first, e.g. model = {model.__name__}(num_neurons=784), then {owner}(model)."
             )
-        if isinstance(rule, type) and issubclass(rule, Rule):
+        if isinstance(rule, type):
             raise TypeError(f"rule must be a Rule instance: write {rule.__name__}() with parentheses.")
-        if rule is not None and not isinstance(rule, Rule):
-            raise TypeError(
-                f"rule must be a hebbmem Rule such as hebbmem.Hebbian(); got {type(rule).__name__}."
-            )
-        if rule is not None and not (hasattr(model, "_learn") and hasattr(model, "recall")):
-            raise TypeError(
-                f"{owner} with a rule needs a hebbmem network as its model, e.g. "
-                f"hebbmem.HopfieldNetwork(num_neurons=784); got {type(model).__name__}."
-            )
+        if rule is not None:
+            accepts = getattr(model, "_accepts_rule", None)
+            if accepts is None or not hasattr(model, "recall"):
+                raise TypeError(
+                    f"{owner} with a rule needs a hebbmem network as its model, e.g. "
+                    f"hebbmem.HopfieldNetwork(num_neurons=784); got {type(model).__name__}."
+                )
+            accepts(rule)  # the model's family says which rules it takes (TypeError otherwise)
         self.model = model
         self.rule = rule
         self.compiled_prediction = check_compiled(compiled_prediction, "compiled_prediction", owner)
@@ -292,127 +291,3 @@ def _replay_progress(result, callback):
         for it in range(1, len(trace)):
             done = it == len(trace) - 1 and bool(result.converged[k])
             callback(it, float(trace[it]), done, abs(float(trace[it] - trace[it - 1])))
-
-
-class HebbianTrainer(Trainer):
-    r"""A :class:`Trainer` with the :class:`~hebbmem.Hebbian` rule, in canns 1.5.0's signature.
-
-    Every :meth:`~Trainer.train` call adds
-
-    .. math::
-
-        \Delta W = \frac{\eta}{P} \sum_{\mu=1}^{P} (x^\mu - \rho)(x^\mu - \rho)^T,
-        \qquad \text{then } W_{ii} = 0
-
-    where
-
-    * :math:`x^\mu` are the patterns of this call and :math:`P` their number
-      (the :math:`1/P` is dropped when ``normalize_by_patterns=False``);
-    * :math:`\rho` is their mean activity (a scalar) when ``subtract_mean=True``,
-      the default, as in canns, and 0 otherwise;
-    * :math:`\eta` is ``learning_rate``;
-    * the diagonal is zeroed when ``zero_diagonal=True``.
-
-    Parameters
-    ----------
-    model : HopfieldNetwork
-    show_iteration_progress : bool, default=False
-    compiled_prediction : bool, default=True
-        See :class:`Trainer`.
-    weight_attr : {'W'}, default='W'
-        canns' name of the weight attribute; hebbmem networks keep weights in ``W``.
-    subtract_mean : bool, default=True
-        Centre the patterns by their mean activity :math:`\rho` (canns' default).
-    zero_diagonal : bool, default=True
-    normalize_by_patterns : bool, default=True
-        Divide by the number of patterns of the call.
-    prefer_generic, prefer_generic_predict : bool, default=True
-        Accepted for canns compatibility; hebbmem has one training and one
-        prediction path, so they change nothing.
-    state_attr : {None, 's'}, default=None
-        canns' name of the state attribute; hebbmem networks keep it in ``s``.
-    preserve_on_resize : bool, default=True
-        Accepted for canns compatibility. hebbmem never resizes a network:
-        patterns of the wrong length get a clear error instead.
-    learning_rate : float, default=1.0
-        :math:`\eta` (hebbmem's addition).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from hebbmem.models.brain_inspired import AmariHopfieldNetwork
-    >>> from hebbmem.trainer import HebbianTrainer
-    >>> model = AmariHopfieldNetwork(num_neurons=4)
-    >>> trainer = HebbianTrainer(model, compiled_prediction=True)
-    >>> _ = trainer.train([np.array([1.0, -1.0, 1.0, -1.0])])
-    >>> trainer.predict(np.array([1.0, 1.0, 1.0, -1.0]))
-    array([ 1., -1.,  1., -1.], dtype=float32)
-    """
-
-    _rule_class = Hebbian
-
-    def __init__(self, model, show_iteration_progress=False, compiled_prediction=True, *, weight_attr="W",
-                 subtract_mean=True, zero_diagonal=True, normalize_by_patterns=True, prefer_generic=True,
-                 state_attr=None, prefer_generic_predict=True, preserve_on_resize=True, learning_rate=1.0):
-        owner = type(self).__name__
-        if weight_attr not in ("W", None):
-            raise ValueError(
-                f"The 'weight_attr' parameter of {owner} must be 'W' (or None): hebbmem networks keep "
-                f"their weights in model.W. Got {weight_attr!r} instead."
-            )
-        if state_attr not in ("s", None):
-            raise ValueError(
-                f"The 'state_attr' parameter of {owner} must be None or 's': hebbmem networks keep "
-                f"their state in model.s. Got {state_attr!r} instead."
-            )
-        self.weight_attr = "W"
-        self.state_attr = state_attr
-        self.prefer_generic = check_bool(prefer_generic, "prefer_generic", owner)
-        self.prefer_generic_predict = check_bool(prefer_generic_predict, "prefer_generic_predict", owner)
-        self.preserve_on_resize = check_bool(preserve_on_resize, "preserve_on_resize", owner)
-        rule = self._rule_class(subtract_mean=check_bool(subtract_mean, "subtract_mean", owner),
-                                zero_diagonal=check_bool(zero_diagonal, "zero_diagonal", owner),
-                                normalize=check_bool(normalize_by_patterns, "normalize_by_patterns", owner),
-                                learning_rate=learning_rate)
-        super().__init__(model, rule, show_iteration_progress=show_iteration_progress,
-                         compiled_prediction=compiled_prediction)
-
-    @property
-    def subtract_mean(self):
-        return self.rule.subtract_mean
-
-    @property
-    def zero_diagonal(self):
-        return self.rule.zero_diagonal
-
-    @property
-    def normalize_by_patterns(self):
-        return self.rule.normalize
-
-
-class AntiHebbianTrainer(HebbianTrainer):
-    r"""A :class:`Trainer` with the :class:`~hebbmem.AntiHebbian` rule: :math:`W \leftarrow W - \Delta W`.
-
-    Same parameters and formula as :class:`HebbianTrainer` with the opposite
-    sign. On a network that has learned patterns with Hebbian training, an
-    anti-Hebbian call on some of them unlearns those (as in canns, where
-    training adds to the stored weights).
-
-    Examples
-    --------
-    >>> import numpy as np, hebbmem as hm
-    >>> x = np.array([1.0, -1.0, 1.0, -1.0])
-    >>> model = hm.AmariHopfieldNetwork(4)
-    >>> _ = hm.HebbianTrainer(model, subtract_mean=False).train([x])
-    >>> _ = hm.AntiHebbianTrainer(model, subtract_mean=False).train([x])
-    >>> bool((model.W == 0).all())
-    True
-    """
-
-    _rule_class = AntiHebbian
-
-
-# canns' path for the online plasticity trainers (issue 8): ``from hebbmem.trainer import OjaTrainer``.
-from .plasticity_trainers import BCMTrainer, OjaTrainer, SangerTrainer, STDPTrainer  # noqa: E402
-
-__all__ += ["OjaTrainer", "SangerTrainer", "BCMTrainer", "STDPTrainer"]

@@ -1,7 +1,7 @@
 """Constants shared by the readable dynamics and the Numba kernels.
 
-This module imports nothing, so both :mod:`hebbmem.dynamics` and
-:mod:`hebbmem._kernels` can read it without importing each other.
+This module imports nothing, so both :mod:`hebbmem.hopfield.dynamics` and
+:mod:`hebbmem.hopfield._kernels` can read it without importing each other.
 """
 
 # SplitMix64 (Steele, Lea and Flood, 2014): expands one 64-bit key into the

@@ -21,10 +21,10 @@ import sys
 
 import numpy as np
 
-from ._validation import check_bool, check_int
+from .._validation import check_bool, check_int
 from .layers import as_inputs
-from .plasticity import BCM, STDP, Oja, Sanger
-from .trainer import Trainer
+from .rules import BCM, STDP, Oja, Sanger
+from .._trainer import Trainer
 
 __all__ = ["OjaTrainer", "SangerTrainer", "BCMTrainer", "STDPTrainer"]
 

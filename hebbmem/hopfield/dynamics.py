@@ -5,13 +5,13 @@ This module holds two implementations of the same dynamics:
 * ``*_numpy``: plain NumPy, written to be read. It is what runs with
   ``compiled_prediction=False``.
 * ``*_compiled``: the same steps, driving the Numba kernels of
-  :mod:`hebbmem._kernels` on preallocated buffers.
+  :mod:`hebbmem.hopfield._kernels` on preallocated buffers.
 
 Both compute identical states, iteration counts and energies for the same
 input and seed, and the tests check that they do.
 
 Conventions (all fields and thresholds in raw weight units, see
-:mod:`hebbmem._weights`):
+:mod:`hebbmem.hopfield._weights`):
 
 * The local field of neuron i is ``h_i = sum_j W_ij s_j``; with low-rank
   weights it is ``(U.T @ (V @ s))_i - d_i s_i``.
@@ -203,7 +203,7 @@ def sync_recall_numpy(weights, S0, thr, max_iter, want_energy=False, progress=No
     thr : scalar of the weights' dtype
         Firing threshold in raw weight units, as compared with the fields.
         For integer fields it may be moved between two attainable field
-        values (see :func:`hebbmem._weights.comparison_threshold`), which
+        values (see :func:`hebbmem.hopfield._weights.comparison_threshold`), which
         changes no comparison but rules out false ties.
     max_iter : int
     want_energy : bool

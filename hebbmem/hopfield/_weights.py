@@ -17,11 +17,12 @@ the threshold and agree bit for bit.
 """
 
 import math
-import os
 
 import numpy as np
 
-from .exceptions import WeightMatrixTooLargeError
+from .. import _validation
+from .._validation import human_bytes
+from ..exceptions import WeightMatrixTooLargeError
 
 __all__ = ["DenseWeights", "LowRankWeights", "snap_to_grid", "exact_dtype", "check_dense_fits", "dense_sum"]
 
@@ -50,28 +51,14 @@ def snap_to_grid(A, bits):
     return np.round(A / quantum) * quantum
 
 
-def _physical_memory():
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
-        return 16 * 2 ** 30
-
-
-def _human(n_bytes):
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if n_bytes < 1024 or unit == "PiB":
-            return f"{n_bytes:.1f} {unit}" if unit != "B" else f"{n_bytes} B"
-        n_bytes /= 1024
-
-
 def check_dense_fits(n, dtype, why):
     """Raise :class:`WeightMatrixTooLargeError` if an (n, n) matrix would use over half the RAM."""
     need = n * n * np.dtype(dtype).itemsize
-    limit = _available_memory() // 2
+    limit = _validation.available_memory() // 2
     if need > limit:
         raise WeightMatrixTooLargeError(
             f"{why} needs a dense {n:,} x {n:,} {np.dtype(dtype).name} matrix: "
-            f"{_human(need)}, more than half of the memory available here ({_human(2 * limit)}). "
+            f"{human_bytes(need)}, more than half of the memory available here ({human_bytes(2 * limit)}). "
             f"Nothing was allocated. Keep a low-rank rule (Hebbian, AntiHebbian, PseudoInverse, Storkey) "
             f"and do not ask for model.W: recall then works from the pattern factors in O(N*P) "
             f"memory. Otherwise use fewer neurons."
@@ -315,68 +302,6 @@ def symmetric_factors(S, basis):
     return F, np.sign(lam[keep])
 
 
-def check_bytes_fit(need, why, fix):
-    """Raise :class:`WeightMatrixTooLargeError` if ``need`` bytes exceed half the available memory."""
-    limit = _available_memory() // 2
-    if need > limit:
-        raise WeightMatrixTooLargeError(
-            f"{why} needs {_human(need)}, more than half of the memory available here "
-            f"({_human(2 * limit)}). Nothing was allocated. {fix}"
-        )
-
-
-# --------------------------------------------------------------------------
-# How much memory there is: physical RAM, or less if a cgroup limits us
-# --------------------------------------------------------------------------
-_CGROUP_ROOT = "/sys/fs/cgroup"
-_NO_LIMIT = 2 ** 60  # cgroup v1 reports "no limit" as a huge number (9223372036854771712)
-
-
-def _read_limit(path):
-    try:
-        with open(path) as f:
-            text = f.read().strip()
-    except OSError:
-        return None
-    if not text.isdigit():  # "max" (cgroup v2: no limit), or unreadable
-        return None
-    value = int(text)
-    return value if 0 < value < _NO_LIMIT else None
-
-
-def _cgroup_memory_limit(root=None, proc_cgroup="/proc/self/cgroup"):
-    """The tightest memory limit of this process's cgroup (v2 ``memory.max``, v1 ``memory.limit_in_bytes``), or None."""
-    root = _CGROUP_ROOT if root is None else root
-    candidates = [os.path.join(root, "memory.max"), os.path.join(root, "memory", "memory.limit_in_bytes")]
-    try:
-        with open(proc_cgroup) as f:
-            for line in f:
-                parts = line.strip().split(":", 2)
-                if len(parts) != 3 or not parts[2].startswith("/"):
-                    continue
-                rel = parts[2].lstrip("/")
-                if parts[0] == "0" and parts[1] == "":  # cgroup v2 unified hierarchy
-                    candidates.append(os.path.join(root, rel, "memory.max"))
-                elif "memory" in parts[1].split(","):
-                    candidates.append(os.path.join(root, "memory", rel, "memory.limit_in_bytes"))
-    except OSError:
-        pass
-    limits = [v for v in map(_read_limit, candidates) if v is not None]
-    return min(limits) if limits else None
-
-
-_CGROUP_CACHE = {}  # read once per process: reading the files costs ~90 us, a network ~200 us
-
-
-def _available_memory():
-    """Physical memory, or the cgroup's memory limit if that is lower (containers, CI runners)."""
-    physical = _physical_memory()
-    if "limit" not in _CGROUP_CACHE:
-        _CGROUP_CACHE["limit"] = _cgroup_memory_limit()
-    limit = _CGROUP_CACHE["limit"]
-    return physical if limit is None else min(physical, limit)
-
-
 # Bytes per neuron a network needs at the very least: its float32 state plus
 # one probe's float64 fields and scratch during recall.
 _BYTES_PER_NEURON = 16
@@ -389,12 +314,12 @@ def check_state_fits(n, owner):
     ``2**63``) fails at the line the user wrote, before NumPy tries to allocate.
     """
     need = _BYTES_PER_NEURON * n
-    limit = _available_memory() // 2
+    limit = _validation.available_memory() // 2
     if n > np.iinfo(np.intp).max or need > limit:
         raise MemoryError(
             f"{owner}(num_neurons={n:,}) is too large for this machine: its state and one probe's "
-            f"fields alone need {_human(need)} ({_BYTES_PER_NEURON} bytes per neuron), more than half "
-            f"of the memory available here ({_human(2 * limit)}). Nothing was allocated. Use at most "
+            f"fields alone need {human_bytes(need)} ({_BYTES_PER_NEURON} bytes per neuron), more than half "
+            f"of the memory available here ({human_bytes(2 * limit)}). Nothing was allocated. Use at most "
             f"{limit // _BYTES_PER_NEURON:,} neurons (a million neurons take 16 MB; low-rank rules then "
             f"store O(N * P) weights)."
         )

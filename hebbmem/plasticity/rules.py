@@ -1,6 +1,6 @@
 r"""Online plasticity rules: Oja, Sanger, BCM and STDP.
 
-Unlike the one-shot rules of :mod:`hebbmem.rules`, these learn one sample at
+Unlike the one-shot rules of :mod:`hebbmem.hopfield.rules`, these learn one sample at
 a time: every sample changes ``W`` a little, and the next sample sees the
 changed ``W``. A rule is a small object that holds its parameters, states
 its formula, and does **one** step in plain NumPy (:meth:`step`). The
@@ -20,7 +20,7 @@ Conventions shared by every rule:
 
 import numpy as np
 
-from ._validation import check_bool, check_real
+from .._validation import check_bool, check_real
 from .layers import _seq_dot
 
 __all__ = ["PlasticityRule", "Oja", "Sanger", "BCM", "STDP"]

@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_bool, check_int, check_real
+from .._validation import check_bool, check_int, check_real
 
 __all__ = ["LinearLayer", "SpikingLayer"]
 
@@ -74,7 +74,7 @@ _KERNELS = []
 
 
 def _kernels_module():
-    """hebbmem._kernels, imported on first use (``import hebbmem`` does not load Numba)."""
+    """hebbmem.hopfield._kernels, imported on first use (``import hebbmem`` does not load Numba)."""
     if not _KERNELS:
         from . import _kernels
 

@@ -37,8 +37,8 @@ import math
 import numpy as np
 
 from . import dynamics
-from ._progress import ProgressLine
-from ._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
+from .._progress import ProgressLine
+from .._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
 from .networks import HopfieldNetwork
 from .result import RecallResult
 from .rules import Hebbian
@@ -72,7 +72,7 @@ def annealing_schedule(t_start, t_end, n_sweeps, *, kind="geometric"):
 
     Examples
     --------
-    >>> from hebbmem.stochastic import annealing_schedule
+    >>> from hebbmem.hopfield.stochastic import annealing_schedule
     >>> annealing_schedule(2.0, 0.5, 3)
     array([2. , 1. , 0.5])
     """
@@ -183,7 +183,7 @@ class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
 
     Each sweep visits every neuron once, in a fresh random order, and sets it
     to +1 with probability :math:`1/(1 + e^{-2(h_i - \theta)/T})` (see
-    :mod:`hebbmem.stochastic` for the field scale: one stored pattern gives
+    :mod:`hebbmem.hopfield.stochastic` for the field scale: one stored pattern gives
     the Curie-Weiss magnet, :math:`T_c = 1`). Recall runs a fixed number of
     sweeps (stochastic dynamics have no fixed point to stop at), at a fixed
     ``temperature`` or following a ``schedule`` (simulated annealing: end at
@@ -208,7 +208,7 @@ class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
     max_iter : int, default=100
         Number of sweeps per recall when ``schedule`` is None.
     field_scale : 'auto' or float, default='auto'
-        :math:`J = \text{field\_scale} \cdot W`; see :mod:`hebbmem.stochastic`.
+        :math:`J = \text{field\_scale} \cdot W`; see :mod:`hebbmem.hopfield.stochastic`.
     bias : float, default=0.0
         Firing threshold :math:`\theta`, in the units of :math:`J`.
     seed : None, int or numpy.random.Generator, default=None
@@ -256,7 +256,7 @@ class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
             raise ValueError(
                 f"The 'schedule' parameter of {owner} must be a non-empty sequence of finite "
                 f"temperatures >= 0; got {T[:5].tolist()}{'...' if T.size > 5 else ''}. "
-                f"Build one with hebbmem.stochastic.annealing_schedule(2.0, 0.05, 100)."
+                f"Build one with hebbmem.hopfield.stochastic.annealing_schedule(2.0, 0.05, 100)."
             )
         return T
 

@@ -1,6 +1,5 @@
 """The diagnostics of a recall: what happened to every probe."""
 
-import numpy as np
 
 __all__ = ["RecallResult"]
 

@@ -26,6 +26,8 @@ import numbers
 
 import numpy as np
 
+from ._checks import as_array, as_patterns, check_fraction, check_rng, check_value, check_values, image_shape, rows
+
 __all__ = [
     "flip_fraction",
     "flip_bits",
@@ -38,135 +40,6 @@ __all__ = [
 _SIDES = ("bottom", "top", "left", "right", "random")
 
 
-# ---------------------------------------------------------------------------
-# Validation helpers
-# ---------------------------------------------------------------------------
-
-def _as_array(patterns, func, kinds):
-    try:
-        x = np.asarray(patterns)
-    except ValueError as exc:  # ragged lists
-        raise ValueError(
-            f"{func}: patterns must be a rectangular array (all patterns the same length); "
-            f"could not convert the input ({exc})."
-        ) from None
-    if x.dtype.kind not in kinds:
-        allowed = {"f": "float", "i": "signed int", "u": "unsigned int", "b": "bool"}
-        expected = ", ".join(allowed[k] for k in kinds)
-        raise TypeError(
-            f"{func}: patterns must be a numeric array ({expected}); got dtype {x.dtype}. "
-            "Convert with np.asarray(patterns, dtype=np.float32)."
-        )
-    if x.dtype.kind == "f" and not np.all(np.isfinite(x)):
-        n_bad = int(np.count_nonzero(~np.isfinite(x)))
-        raise ValueError(
-            f"{func}: patterns contains {n_bad} NaN or infinite value(s); expected finite "
-            "±1 values. Replace them first, e.g. with np.nan_to_num or np.sign."
-        )
-    return x
-
-
-def _as_patterns(patterns, func, *, bipolar, kinds="fi"):
-    """Validate ``(N,)`` or ``(n, N)`` patterns and return them as an ndarray."""
-    x = _as_array(patterns, func, kinds)
-    if x.ndim not in (1, 2):
-        raise ValueError(
-            f"{func}: patterns must have shape (N,) for one pattern or (n_patterns, N) for "
-            f"several; got shape {x.shape}. Flatten images first, e.g. "
-            "images.reshape(len(images), -1)."
-        )
-    if bipolar:
-        _check_values(x, (-1, 1), func, "Convert {0, 1} patterns with to_bipolar(), or "
-                      "grayscale images with hebbmem.datasets.binarize().")
-    return x
-
-
-def _check_values(x, allowed, func, fix):
-    bad = (x != allowed[0]) & (x != allowed[1])
-    if np.any(bad):
-        offending = np.unique(x[bad])
-        shown = ", ".join(repr(v) for v in offending[:5].tolist())
-        more = f" (and {offending.size - 5} more)" if offending.size > 5 else ""
-        raise ValueError(
-            f"{func}: patterns must contain only {allowed[0]} and {allowed[1]}; found "
-            f"{int(np.count_nonzero(bad))} other value(s): {shown}{more}. {fix}"
-        )
-
-
-def _check_fraction(value, name, func):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{func}: {name} must be a number between 0 and 1; got {value!r} "
-            f"({type(value).__name__})."
-        )
-    value = float(value)
-    if not (0.0 <= value <= 1.0):  # also rejects NaN
-        raise ValueError(
-            f"{func}: {name} must be between 0 and 1 (e.g. 0.2 for 20%); got {value!r}."
-        )
-    return value
-
-
-def _check_rng(rng, func):
-    if isinstance(rng, (bool, np.bool_)):
-        raise TypeError(f"{func}: rng must be None, an int seed or a numpy.random.Generator; "
-                        f"got {rng!r}.")
-    if isinstance(rng, np.random.RandomState):
-        raise TypeError(
-            f"{func}: rng must be None, an int seed or a numpy.random.Generator; got a legacy "
-            "numpy.random.RandomState. Use np.random.default_rng(seed) instead."
-        )
-    try:
-        return np.random.default_rng(rng)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"{func}: rng must be None, a non-negative int seed or a numpy.random.Generator; "
-            f"got {rng!r} ({type(rng).__name__}). For reproducible noise pass e.g. rng=0."
-        ) from exc
-
-
-def _check_value(value, dtype, func):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}: value must be a number such as -1.0 or 0.0; got {value!r}.")
-    if not math.isfinite(value):
-        raise ValueError(f"{func}: value must be finite; got {value!r}. Use -1.0 or 0.0.")
-    if dtype.kind in "iub" and np.asarray(value).astype(dtype).item() != value:
-        raise ValueError(
-            f"{func}: value={value!r} cannot be stored in patterns of dtype {dtype}. "
-            "Pick a value the dtype can hold, or convert the patterns first, e.g. "
-            "patterns.astype(np.float32)."
-        )
-    return value
-
-
-def _image_shape(shape, n_pixels, func):
-    if shape is None:
-        side = math.isqrt(n_pixels)
-        if side * side != n_pixels:
-            raise ValueError(
-                f"{func}: pattern length {n_pixels} is not a perfect square, so the image "
-                f"shape cannot be guessed; pass shape=(h, w) with h * w == {n_pixels}."
-            )
-        return side, side
-    if not (isinstance(shape, (tuple, list)) and len(shape) == 2
-            and all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in shape)):
-        raise TypeError(f"{func}: shape must be a pair of ints (h, w); got {shape!r}.")
-    h, w = int(shape[0]), int(shape[1])
-    if h < 1 or w < 1 or h * w != n_pixels:
-        raise ValueError(
-            f"{func}: shape={tuple(shape)} does not fit patterns of length {n_pixels}; "
-            f"need positive h and w with h * w == {n_pixels}."
-        )
-    return h, w
-
-
-def _rows(x):
-    """2-D view of a C-contiguous array of shape (N,) or (n, N)."""
-    return x.reshape(-1, x.shape[-1])
-
-
-# ---------------------------------------------------------------------------
-# Bit flips
 # ---------------------------------------------------------------------------
 
 def flip_fraction(patterns, fraction, *, rng=None):
@@ -218,13 +91,13 @@ def flip_fraction(patterns, fraction, *, rng=None):
     True
     """
     func = "flip_fraction"
-    x = _as_patterns(patterns, func, bipolar=True)
-    fraction = _check_fraction(fraction, "fraction", func)
-    gen = _check_rng(rng, func)
+    x = as_patterns(patterns, func, bipolar=True)
+    fraction = check_fraction(fraction, "fraction", func)
+    gen = check_rng(rng, func)
     out = x.copy()
     n_pixels = out.shape[-1]
     k = int(n_pixels * fraction)
-    for row in _rows(out):
+    for row in rows(out):
         idx = gen.choice(n_pixels, size=k, replace=False)
         row[idx] *= -1
     return out
@@ -276,9 +149,9 @@ def flip_bits(patterns, prob, *, rng=None):
     10000
     """
     func = "flip_bits"
-    x = _as_patterns(patterns, func, bipolar=True)
-    prob = _check_fraction(prob, "prob", func)
-    gen = _check_rng(rng, func)
+    x = as_patterns(patterns, func, bipolar=True)
+    prob = check_fraction(prob, "prob", func)
+    gen = check_rng(rng, func)
     out = x.copy()
     out[gen.random(out.shape) < prob] *= -1
     return out
@@ -359,9 +232,9 @@ def occlude(patterns, shape=None, *, box=None, fraction=None, side="bottom",
     [1.0, 0.0, 0.0, 1.0]
     """
     func = "occlude"
-    x = _as_patterns(patterns, func, bipolar=False, kinds="fiub")
-    h, w = _image_shape(shape, x.shape[-1], func)
-    value = _check_value(value, x.dtype, func)
+    x = as_patterns(patterns, func, bipolar=False, kinds="fiub")
+    h, w = image_shape(shape, x.shape[-1], func)
+    value = check_value(value, x.dtype, func)
     if (box is None) == (fraction is None):
         raise ValueError(
             f"{func}: give exactly one of box=(row0, row1, col0, col1) or fraction=...; got "
@@ -374,7 +247,7 @@ def occlude(patterns, shape=None, *, box=None, fraction=None, side="bottom",
         r0, r1, c0, c1 = _check_box(box, h, w, func)
         images[:, r0:r1, c0:c1] = value
         return out
-    fraction = _check_fraction(fraction, "fraction", func)
+    fraction = check_fraction(fraction, "fraction", func)
     if side not in _SIDES:
         raise ValueError(f"{func}: side must be one of {_SIDES}; got {side!r}.")
     if side == "bottom":
@@ -386,7 +259,7 @@ def occlude(patterns, shape=None, *, box=None, fraction=None, side="bottom",
     elif side == "right":
         images[:, :, w - int(w * fraction):] = value
     else:  # random
-        gen = _check_rng(rng, func)
+        gen = check_rng(rng, func)
         bh, bw = int(h * math.sqrt(fraction)), int(w * math.sqrt(fraction))
         for image in images:
             r0 = int(gen.integers(0, h - bh + 1))
@@ -459,14 +332,14 @@ def mask_random(patterns, fraction, *, value=0.0, rng=None):
     [2, 2]
     """
     func = "mask_random"
-    x = _as_patterns(patterns, func, bipolar=False, kinds="fiub")
-    fraction = _check_fraction(fraction, "fraction", func)
-    value = _check_value(value, x.dtype, func)
-    gen = _check_rng(rng, func)
+    x = as_patterns(patterns, func, bipolar=False, kinds="fiub")
+    fraction = check_fraction(fraction, "fraction", func)
+    value = check_value(value, x.dtype, func)
+    gen = check_rng(rng, func)
     out = x.copy()
     n_pixels = out.shape[-1]
     k = int(n_pixels * fraction)
-    for row in _rows(out):
+    for row in rows(out):
         row[gen.choice(n_pixels, size=k, replace=False)] = value
     return out
 
@@ -507,8 +380,8 @@ def to_binary(patterns):
     [0.0, 1.0, 1.0]
     """
     func = "to_binary"
-    x = _as_array(patterns, func, "fiu")
-    _check_values(x, (-1, 1), func, "to_binary expects ±1 patterns; use "
+    x = as_array(patterns, func, "fiu")
+    check_values(x, (-1, 1), func, "to_binary expects ±1 patterns; use "
                   "hebbmem.datasets.binarize() to threshold grayscale images.")
     return np.where(x > 0, 1, 0).astype(x.dtype)
 
@@ -551,8 +424,8 @@ def to_bipolar(patterns):
     'float32'
     """
     func = "to_bipolar"
-    x = _as_array(patterns, func, "fiub")
-    _check_values(x, (0, 1), func, "to_bipolar expects {0, 1} patterns; use "
+    x = as_array(patterns, func, "fiub")
+    check_values(x, (0, 1), func, "to_bipolar expects {0, 1} patterns; use "
                   "hebbmem.datasets.binarize() to threshold grayscale images.")
     dtype = x.dtype if x.dtype.kind in "fi" else np.dtype(np.float32)
     return np.where(x > 0, 1, -1).astype(dtype)

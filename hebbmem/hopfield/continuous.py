@@ -25,9 +25,9 @@ import warnings
 
 import numpy as np
 
-from ._progress import ProgressLine
-from ._validation import as_pattern_matrix, check_bool, check_int, check_real
-from .exceptions import ConvergenceWarning
+from .._progress import ProgressLine
+from .._validation import as_pattern_matrix, check_bool, check_int, check_real
+from ..exceptions import ConvergenceWarning
 from .networks import HopfieldNetwork
 from .result import RecallResult
 from .stochastic import _CurieWeissCouplings
@@ -60,7 +60,7 @@ class ContinuousHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
       (what recall returns);
     * :math:`\lambda` is ``gain`` and :math:`\tau` is ``tau``;
     * :math:`J` are the couplings in Curie-Weiss units, ``field_scale`` times
-      ``W`` (see :mod:`hebbmem.stochastic`): with Hebbian storage
+      ``W`` (see :mod:`hebbmem.hopfield.stochastic`): with Hebbian storage
       :math:`J = \frac1N\sum_\mu x^\mu x^{\mu T}`, so one stored pattern is
       retrieved with overlap :math:`m = \tanh(\lambda m)`, graded for any
       finite gain (0.957 at the default ``gain=2``) and lost for
@@ -92,7 +92,7 @@ class ContinuousHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
     tol : float, default=1e-6
         Stop when every :math:`|du_i/dt|` (times :math:`\tau`) is at most ``tol``.
     field_scale : 'auto' or float, default='auto'
-        :math:`J = \text{field\_scale}\cdot W` (see :mod:`hebbmem.stochastic`).
+        :math:`J = \text{field\_scale}\cdot W` (see :mod:`hebbmem.hopfield.stochastic`).
     bias : float, default=0.0
         Threshold, subtracted from the input current.
     seed : None, int or numpy.random.Generator, default=None
