@@ -259,3 +259,43 @@ def write_widget_figure():
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+# -------------------------------------------------------------------- offline
+
+
+MATHJAX_DIST = "django-static-mathjax"  # a plain copy of MathJax 3.2.2 (no Django needed)
+MATHJAX_FILE = "tex-svg.js"
+
+
+def write_mathjax(dest=None):
+    """Copy MathJax into a static folder of the site; return that folder.
+
+    The site must work offline (a classroom without internet), so MathJax is
+    served from the site's ``_static/mathjax/``, never from a CDN: the
+    ``tex-svg.js`` component (TeX input, SVG output, which draws the glyphs
+    itself, so there are no web fonts to fetch) and the TeX extensions it
+    loads on demand (``\\boldsymbol``, ``\\cancel``, ... ; 0.5 MB), so formulas
+    behave as with MathJax's usual CDN set-up. Not ``tex-svg-full.js``: it
+    loads every extension up front, among them textmacros, which turns
+    ``\\text{zero_diagonal}`` (fine otherwise) into an error. MathJax's licence
+    goes with it.
+    """
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution(MATHJAX_DIST)
+    except metadata.PackageNotFoundError:
+        raise RuntimeError(
+            f"the docs serve MathJax themselves and take it from the {MATHJAX_DIST} package: "
+            'install the docs requirements with pip install -e ".[docs]"') from None
+    es5 = Path(dist.locate_file("mathjax/static/mathjax/es5"))
+    dest = OUT / "static" if dest is None else Path(dest)
+    files = [(es5 / MATHJAX_FILE, MATHJAX_FILE), (es5.parent / "LICENSE", "LICENSE")]
+    files += [(f, f"input/tex/extensions/{f.name}") for f in sorted((es5 / "input/tex/extensions").glob("*.js"))]
+    for src, name in files:
+        target = dest / "mathjax" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != src.read_bytes():
+            shutil.copyfile(src, target)
+    return dest

@@ -58,8 +58,17 @@ nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json
 myst_heading_anchors = 3
 myst_enable_extensions = ["dollarmath"]
 
+# Offline (a classroom without internet): the site loads nothing from elsewhere.
+# MathJax 3 is copied into _static/mathjax/ by docs/_hebbmem_docs.py (TeX input
+# with its extensions, SVG output: no web fonts).
+mathjax_path = f"mathjax/{_hebbmem_docs.MATHJAX_FILE}"
+mathjax3_config = {"svg": {"fontCache": "global"}}  # glyphs drawn once per page; myst adds processHtmlClass
+# No require.js and widget manager from a CDN on a page whose notebook holds widget
+# state: with the override above no widget view is rendered, only its snapshot.
+nb_ipywidgets_js = {}
+
 html_theme = "furo"
 html_title = f"hebbmem {release}"
-html_static_path = ["_static"]
+html_static_path = ["_static", str(_hebbmem_docs.write_mathjax().relative_to(DOCS))]
 html_css_files = ["hebbmem.css"]
 html_show_sourcelink = False

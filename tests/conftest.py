@@ -1,3 +1,8 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import matplotlib
 import numpy as np
 import pytest
@@ -24,3 +29,27 @@ def corrupt(X, fraction, seed):
 @pytest.fixture
 def patterns():
     return random_patterns(6, 120, seed=0)
+
+
+@pytest.fixture(scope="session")
+def docs_site(tmp_path_factory):
+    """The documentation site, built once per pytest run; the folder of its HTML.
+
+    The README's command, ``python -m sphinx -W --keep-going -b html docs
+    docs/_build/html``, into a temporary folder (about 25 s on 2 cores). Shared
+    by tests/test_docs.py and tests/test_docs_browser.py so the site is built
+    once however many of them run.
+    """
+    for module in ("sphinx", "myst_nb", "furo"):
+        pytest.importorskip(module)
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path_factory.mktemp("docs")
+    env = dict(os.environ, MPLBACKEND="Agg")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
+         "-d", str(out / "doctrees"), str(root / "docs"), str(out / "html")],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, f"docs build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    assert "WARNING" not in proc.stderr, proc.stderr
+    return out / "html"

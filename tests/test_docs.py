@@ -2,18 +2,19 @@
 
 The build is the README's command, ``python -m sphinx -W --keep-going -b html
 docs docs/_build/html`` (here into a temporary folder). It takes about 25 s
-on the project's 2-core machine, so it runs once per session (a module
-fixture) and is marked slow. The page generator (docs/_hebbmem_docs.py) is
-also tested on its own, on a throw-away package.
+on the project's 2-core machine, so it runs once per session (the
+``docs_site`` fixture of tests/conftest.py, shared with the browser test in
+tests/test_docs_browser.py) and is marked slow. The page generator
+(docs/_hebbmem_docs.py) is also tested on its own, on a throw-away package.
 """
 
 import importlib
 import json
-import os
 import re
-import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -33,18 +34,10 @@ def _docs_module():
         sys.path.remove(str(DOCS))
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("docs")
-    env = dict(os.environ, MPLBACKEND="Agg")
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html",
-         "-d", str(out / "doctrees"), str(DOCS), str(out / "html")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert proc.returncode == 0, f"docs build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
-    assert "WARNING" not in proc.stderr, proc.stderr
-    return out / "html"
+@pytest.fixture
+def site(docs_site):
+    """The built site (tests/conftest.py builds it once per run, for the browser test too)."""
+    return docs_site
 
 
 def _text(html_file):
@@ -118,6 +111,62 @@ def test_widget_page_and_index(site):
     for target in ("_generated/guide.html", "_generated/tutorials/index.html", "widget.html",
                    "_generated/api/index.html"):
         assert target in index
+
+
+# tag -> the attributes whose URLs a browser loads with the page
+_LOADS = {"script": ("src",), "img": ("src", "srcset"), "source": ("src", "srcset"),
+          "iframe": ("src",), "embed": ("src",), "object": ("data",), "video": ("src", "poster"),
+          "audio": ("src",), "image": ("href", "xlink:href"), "use": ("href", "xlink:href")}
+
+
+class _Resources(HTMLParser):
+    """The URLs a page loads by itself (scripts, stylesheets, icons, fonts, images, frames), not its links."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        names = _LOADS.get(tag, ())
+        if tag == "link" and not set((attrs.get("rel") or "").split()) <= {"index", "search", "next", "prev",
+                                                                          "canonical", "alternate", "author"}:
+            names = ("href",)  # stylesheet, icon, preload, ...: loaded; navigation links are not
+        for name in names:
+            for url in re.split(r",\s+", attrs.get(name) or ""):
+                if url.strip():
+                    self.urls.append(url.strip().split()[0])
+        if "style" in attrs:
+            self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", attrs["style"])
+
+
+def _remote(url):
+    """True for a URL that leaves the site: any host but 127.0.0.1 (relative URLs and data: stay)."""
+    parts = urlsplit(url)
+    if parts.scheme == "data" or not (parts.scheme or parts.netloc):
+        return False
+    return parts.hostname != "127.0.0.1"
+
+
+@pytest.mark.slow
+def test_site_loads_nothing_from_elsewhere(site):
+    """Offline (issue 17): no page or stylesheet fetches a script, style, font or image off the site.
+
+    tests/test_docs_browser.py checks the same in a browser with the network
+    blocked; this is the check that needs no browser.
+    """
+    remote = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        remote += [f"{page.relative_to(site)}: {url}" for url in parser.urls if _remote(url)]
+    for sheet in sorted(site.rglob("*.css")):
+        css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.DOTALL)
+        urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", css) + re.findall(r"@import\s+['\"]([^'\"]+)", css)
+        remote += [f"{sheet.relative_to(site)}: {url}" for url in urls if _remote(url)]
+    assert not remote, "resources from elsewhere:\n" + "\n".join(remote[:20])
+    assert (site / "_static" / "mathjax" / "tex-svg.js").stat().st_size > 1_000_000  # served by the site
+    assert "_static/mathjax/tex-svg.js" in (site / "_generated" / "api" / "hebbmem.html").read_text(encoding="utf-8")
 
 
 def test_generator_finds_new_modules_and_documents_each_object_once(tmp_path, monkeypatch):
