@@ -14,6 +14,7 @@ import numpy as np
 from .._validation import as_pattern_matrix, check_int, check_real, check_seed
 from ..exceptions import NotTrainedError
 from ..io import save
+from ..random import generator
 from . import dynamics
 from ._weights import DenseWeights, check_dense_fits, check_state_fits
 from .rules import Rule
@@ -43,8 +44,10 @@ class Network:
         Firing threshold :math:`\theta`: neuron i turns on when its field
         :math:`h_i = \sum_j W_{ij} s_j` exceeds it.
     seed : None, int or numpy.random.Generator, default=None
-        Seeds the network's ``numpy.random.default_rng``, which draws the
-        random update orders of asynchronous recall.
+        Seeds the network's generator, which draws the random update orders
+        of asynchronous recall; None: drawn from hebbmem's default generator
+        (see :mod:`hebbmem.random`: ``hebbmem.random.seed(42)`` or
+        ``np.random.seed(42)`` at the top of a program make it reproducible).
 
     Attributes
     ----------
@@ -61,20 +64,20 @@ class Network:
         check_state_fits(self.num_neurons, owner)  # HopfieldNetwork(10**12): hebbmem's message, not NumPy's
         self.bias = check_real(bias, "bias", owner)
         self.seed = check_seed(seed, owner)
-        self._generator = None  # numpy.random.default_rng(seed), made on first use (see rng)
+        self._generator = None  # made on first use (see rng)
         self._weights = None
         self._W_view = None
         self.init_state()
 
     @property
     def rng(self):
-        """The network's ``numpy.random.default_rng(seed)``: it draws the asynchronous update orders.
+        """The network's generator (``hebbmem.random.generator(seed)``): it draws the asynchronous update orders.
 
         Made on first use, so that synchronous recall in a fresh process does
         not pay for importing ``numpy.random``.
         """
         if self._generator is None:
-            self._generator = np.random.default_rng(self.seed)
+            self._generator = generator(self.seed, type(self).__name__)
         return self._generator
 
     @rng.setter

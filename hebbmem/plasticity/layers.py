@@ -18,7 +18,8 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_bool, check_int, check_real
+from .._validation import check_bool, check_int, check_real, check_seed
+from ..random import generator
 
 __all__ = ["LinearLayer", "SpikingLayer"]
 
@@ -105,7 +106,8 @@ class LinearLayer:
         Time constant :math:`\tau \ge 1` (in samples) of the sliding threshold:
         :math:`\theta \leftarrow \theta + (y^2 - \theta)/\tau`.
     seed : int, numpy.random.Generator or None, default=None
-        Seed of ``numpy.random.default_rng`` for the initial weights.
+        Seed of the generator of the initial weights; None: drawn from
+        hebbmem's default generator (see :mod:`hebbmem.random`).
 
     Attributes
     ----------
@@ -141,9 +143,8 @@ class LinearLayer:
         self.threshold_tau = check_real(
             threshold_tau, "threshold_tau", owner, low=1.0,
             fix="It is the number of samples the sliding threshold averages over (canns default 100).")
-        self.seed = seed
-        rng = np.random.default_rng(seed)
-        self.W = _draw_weights(rng, (self.output_size, self.input_size), 0.01)
+        self.seed = check_seed(seed, owner)
+        self.W = _draw_weights(generator(self.seed, owner), (self.output_size, self.input_size), 0.01)
         self.theta = None
         self.init_state()
 
@@ -233,7 +234,8 @@ class SpikingLayer:
         Kept for canns compatibility: time is counted in steps, and ``leak``
         and ``trace_decay`` are per-step factors.
     seed : int, numpy.random.Generator or None, default=None
-        Seed of ``numpy.random.default_rng`` for the initial weights. Every
+        Seed of the generator of the initial weights; None: drawn from
+        hebbmem's default generator (see :mod:`hebbmem.random`). Every
         instance draws its own ``W`` (canns 1.5.0 gives every layer of a shape
         the same one); the same seed gives the same ``W``.
 
@@ -278,9 +280,8 @@ class SpikingLayer:
             raise ValueError("The 'trace_decay' parameter of SpikingLayer must be < 1 (traces would never "
                              "decay, and STDP would have no time window). Got 1.0 instead.")
         self.dt = check_real(dt, "dt", owner, low=0.0, low_open=True)
-        self.seed = seed
-        rng = np.random.default_rng(seed)
-        self.W = _draw_weights(rng, (self.output_size, self.input_size), 0.05)
+        self.seed = check_seed(seed, owner)
+        self.W = _draw_weights(generator(self.seed, owner), (self.output_size, self.input_size), 0.05)
         self.reset_state()
 
     def reset_state(self):
