@@ -5,8 +5,9 @@
   docs). Each object is documented once, on the first page that exports it
   (``hebbmem`` itself first, then the submodules in order); other pages that
   re-export it link to that entry.
-* ``_generated/guide.md``: README.md, with its repository paths made to work
-  from the docs (the conventions and the differences from canns live there).
+* ``_generated/guide.md`` and ``_generated/contributing.md``: README.md and
+  CONTRIBUTING.md, with their repository paths made to work from the docs
+  (links to ``docs/*.md`` become links to those pages).
 * ``_generated/tutorials/``: the committed, executed notebooks of
   ``notebooks/`` (rendered by myst-nb without running them again) and a
   gallery page with one thumbnail per tutorial: its first figure.
@@ -147,16 +148,24 @@ def _fix_link(match):
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / target, copy)
         return f"![{text}](readme_images/{copy.name})"
+    if target.startswith("docs/") and target.endswith(".md"):  # a page of these docs
+        return f"[{text}](../{target[len('docs/'):]})"
+    if target in _PAGES:  # a repository file that is also a page here
+        return f"[{text}]({_PAGES[target]})"
     # a file of the repository, not a page of these docs: keep the words, drop the link
     return text if text.startswith("`") else f"{text} (`{target}`)"
 
 
+_PAGES = {"CONTRIBUTING.md": "contributing.md"}
+
+
 def write_guide():
-    """README.md as a page, with repository paths fixed for the docs."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    text = _LINK.sub(_fix_link, text)
-    header = ("<!-- generated from README.md at build time by docs/_hebbmem_docs.py: edit README.md -->\n\n")
-    _write(OUT / "guide.md", header + text)
+    """README.md and CONTRIBUTING.md as pages, with repository paths fixed for the docs."""
+    for source, page in (("README.md", "guide.md"), *_PAGES.items()):
+        text = (ROOT / source).read_text(encoding="utf-8")
+        text = _LINK.sub(_fix_link, text)
+        header = f"<!-- generated from {source} at build time by docs/_hebbmem_docs.py: edit {source} -->\n\n"
+        _write(OUT / page, header + text)
 
 
 # ------------------------------------------------------------------ tutorials

@@ -79,11 +79,37 @@ def test_api_page_content(site):
 def test_guide_is_the_readme(site):
     text = _text(site / "_generated" / "guide.html")
     headings = re.findall(r"^##+ (.+)$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M)
-    assert "Conventions" in headings
+    assert "Quick start" in headings
     for heading in headings:
         plain = re.sub(r"[`*]", "", heading).strip()
         assert plain in text, f"README section {heading!r} is missing from the guide"
     assert (site / "_images" / "hopfield_memory.png").exists()
+
+
+@pytest.mark.slow
+def test_readme_links_work_on_the_site(site):
+    # Every link of the README that names a docs page, or CONTRIBUTING.md, is a working link on the site.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = set(re.findall(r"\]\(((?:docs/[\w-]+\.md)|CONTRIBUTING\.md)\)", readme))
+    assert {"docs/conventions.md", "docs/differences.md", "docs/speed.md", "CONTRIBUTING.md"} <= targets
+    guide = (site / "_generated" / "guide.html").read_text(encoding="utf-8")
+    hrefs = set(re.findall(r'href="([^"#]+\.html)', guide))
+    for target in targets:
+        page = "contributing.html" if target == "CONTRIBUTING.md" else "../" + target[5:-3] + ".html"
+        assert page in hrefs, f"README link {target} is not a link on the site ({sorted(hrefs)[:8]} ...)"
+        assert (site / "_generated" / page).resolve().exists(), page
+
+
+@pytest.mark.slow
+def test_reference_pages_hold_what_left_the_readme(site):
+    pages = {"conventions": ["Tie rule", "Randomness", "hebbmem.random.seed"],
+             "differences": ["Ties", "hebbmem keeps the neuron", "Layers and plasticity"],
+             "speed": ["canns ÷ hebbmem", "benchmarks/run.py"],
+             "models": ["Memory science", "Beyond Hopfield"]}
+    for page, phrases in pages.items():
+        text = _text(site / f"{page}.html")
+        for phrase in phrases:
+            assert phrase in text, f"{page}: {phrase!r} missing"
 
 
 @pytest.mark.slow
