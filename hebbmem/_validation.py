@@ -1,4 +1,4 @@
-"""Input checks shared by the public classes.
+"""Input checks shared by every family: types, ranges, pattern arrays, seeds, and sizes before allocating.
 
 Every message follows one template: what was expected, what was received,
 and how to fix it. Nothing here modifies the caller's arrays.

@@ -1,4 +1,4 @@
-"""The quantities students plot: overlaps, accuracies, distances and recall trajectories.
+"""What students measure: overlaps, recall trajectories, capacity curves against theory, basins and spurious states.
 
 Everything here is plain NumPy (no matplotlib), and no function modifies
 its inputs.

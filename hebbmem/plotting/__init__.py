@@ -1,4 +1,4 @@
-"""Figures: Hopfield patterns, recall grids, weights, energy and overlaps, and more.
+"""Every figure hebbmem draws, family by family: each function takes ``ax=None`` and returns the Axes (or Figure).
 
 This is the only hebbmem module that imports matplotlib; ``import hebbmem``
 does not import it. Import this module explicitly::
