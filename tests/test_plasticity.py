@@ -301,7 +301,7 @@ def test_trainer_parameters_are_rule_parameters():
 @pytest.mark.parametrize("make, match", [
     (lambda: hm.OjaTrainer(LinearLayer(3, 2), learning_rate=-0.1), "learning_rate"),
     (lambda: hm.SangerTrainer(LinearLayer(3, 2), learning_rate=float("nan")), "learning_rate"),
-    (lambda: hm.BCMTrainer(LinearLayer(3, 2), learning_rate=0.1), "use_bcm_threshold=True"),
+    (lambda: hm.BCMTrainer(LinearLayer(3, 2), learning_rate=0.1).train(np.eye(3)), "use_bcm_threshold=True"),
     (lambda: hm.BCMTrainer(LinearLayer(3, 2, use_bcm_threshold=True), weight_bound=0), "weight_bound"),
     (lambda: hm.STDPTrainer(SpikingLayer(3, 2), w_min=1.0, w_max=0.5), "w_min <= w_max"),
     (lambda: hm.STDPTrainer(SpikingLayer(3, 2), A_minus=-1), "A_minus"),

@@ -87,7 +87,41 @@ def _draw_weights(rng, shape, scale):
     return rng.normal(0.0, scale, size=shape)
 
 
-class LinearLayer:
+class _Weights:
+    """``W`` as a property: whatever array-like is assigned is kept as a float64 NumPy array.
+
+    A float64, C-contiguous, writable ndarray of the right shape is kept as it
+    is (``layer.W = A`` then ``layer.W is A``); anything else (a list, an int
+    or float32 array, a read-only or JAX array) is converted to a new one, so
+    the kernels can read it and the trainers can write into their own copy.
+    """
+
+    @property
+    def W(self):
+        """The weights, shape (output_size, input_size), float64."""
+        return self._W
+
+    @W.setter
+    def W(self, value):
+        owner = type(self).__name__
+        shape = (self.output_size, self.input_size)
+        try:
+            arr = np.asarray(value)
+        except (TypeError, ValueError) as err:  # e.g. a ragged list
+            raise TypeError(f"{owner}.W must be a real array of shape {shape}; could not convert it: {err}") from None
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{owner}.W must be a real array of shape {shape} (output_size, input_size); got "
+                            f"dtype {arr.dtype}. Assign numbers, e.g. np.zeros({shape}).")
+        if arr.shape != shape:
+            hint = " (transpose it: W.T)" if arr.shape == shape[::-1] else ""
+            raise ValueError(f"{owner}.W must have shape {shape} (output_size, input_size); got {arr.shape}"
+                             f"{hint}. A layer is never resized: build a new one for another size.")
+        if not (arr is value and arr.dtype == np.float64 and arr.flags.c_contiguous and arr.flags.writeable):
+            arr = np.array(arr, dtype=np.float64, order="C")
+        self._W = arr
+
+
+class LinearLayer(_Weights):
     r"""A linear feed-forward layer, :math:`y = W x`, for Hebbian-type learning.
 
     Pair it with :class:`~hebbmem.OjaTrainer`, :class:`~hebbmem.SangerTrainer`
@@ -113,6 +147,8 @@ class LinearLayer:
     ----------
     W : ndarray of shape (output_size, input_size), float64
         Weights, drawn from :math:`\mathcal N(0, 0.01^2)` as in canns.
+        Assigning any array-like of that shape (a list, a float32 or a JAX
+        array) stores it as a float64 NumPy array.
     x : ndarray of shape (input_size,)
         The last input given to :meth:`forward`.
     y : ndarray of shape (output_size,)
@@ -195,7 +231,7 @@ class LinearLayer:
         return f"LinearLayer({self.input_size}, {self.output_size}{extra})"
 
 
-class SpikingLayer:
+class SpikingLayer(_Weights):
     r"""A layer of leaky integrate-and-fire (LIF) neurons with spike traces, for STDP.
 
     Each call of :meth:`forward` is one time step with input :math:`x(t)`
@@ -242,7 +278,8 @@ class SpikingLayer:
     Attributes
     ----------
     W : ndarray of shape (output_size, input_size), float64
-        Weights, drawn from :math:`\mathcal N(0, 0.05^2)` as in canns.
+        Weights, drawn from :math:`\mathcal N(0, 0.05^2)` as in canns
+        (any array-like assigned is stored as float64, as for LinearLayer).
     v, spike, trace_pre, trace_post, x : ndarray
         The state after the last step.
 
@@ -315,7 +352,7 @@ class SpikingLayer:
         kernels = _kernels_module()
         spikes = np.empty((1, 1, self.output_size))
         v, a_pre, a_post = self._state_copies()
-        W = self._contiguous_weights()
+        W = self.W
         kernels.lif_sequences(W, x[None, None], 1, False, False, 0.0, 0.0, 0.0, 0.0, 0.0, self.threshold,
                               self.v_reset, self.leak, self.trace_decay, v, a_pre, a_post, spikes)
         self.x = x.copy()
@@ -327,14 +364,6 @@ class SpikingLayer:
         return (np.array(self.v, dtype=np.float64), np.array(self.trace_pre, dtype=np.float64),
                 np.array(self.trace_post, dtype=np.float64))
 
-    def _contiguous_weights(self):
-        W = self.W
-        if type(W) is not np.ndarray or W.dtype != np.float64 or not W.flags.c_contiguous:
-            W = self.W = np.ascontiguousarray(W, dtype=np.float64)
-        if W.shape != (self.output_size, self.input_size):
-            raise ValueError(f"SpikingLayer.W must have shape ({self.output_size}, {self.input_size}); "
-                             f"got {W.shape}. Assign a matrix of that shape, or build a new layer.")
-        return W
 
     def _step(self, x):
         """One step in NumPy, summed in the kernels' order (bit-identical to them)."""
@@ -372,7 +401,7 @@ class SpikingLayer:
                              f"got {X3.shape[0]} sequences. Use reset=True, or run them one by one.")
         spikes = np.zeros(X3.shape[:2] + (self.output_size,))
         if compiled:
-            W = self._contiguous_weights()
+            W = self.W
             v, tpre, tpost = self._state_copies()
             _kernels_module().lif_sequences(W, X3, 1, False, reset, 0.0, 0.0, 0.0, 0.0, 0.0, self.threshold,
                                    self.v_reset, self.leak, self.trace_decay, v, tpre, tpost, spikes)

@@ -72,7 +72,7 @@ class _OnlineTrainer(Trainer):
                 f"{type(self.model).__name__} has no such attribute.")
 
     def _weights(self):
-        """The model's weight matrix as float64 C-contiguous (converted once, in place on the model)."""
+        """The model's weight matrix, checked, as a float64 array (the model's own array when it is one)."""
         owner = type(self).__name__
         W = getattr(self.model, self.weight_attr, None)
         if W is None:
@@ -87,18 +87,26 @@ class _OnlineTrainer(Trainer):
         if arr.ndim != 2 or arr.dtype.kind not in "fiu" or arr.size == 0:
             raise ValueError(f"model.{self.weight_attr} must be a 2-D real array of shape (n_outputs, n_inputs); "
                              f"got shape {arr.shape} and dtype {arr.dtype}.")
-        if arr is not W or arr.dtype != np.float64 or not arr.flags.c_contiguous or not arr.flags.writeable:
-            arr = np.array(arr, dtype=np.float64, order="C")
-            setattr(self.model, self.weight_attr, arr)
+        if arr.dtype != np.float64:
+            arr = arr.astype(np.float64)
         if not np.isfinite(arr).all():
             raise ValueError(f"model.{self.weight_attr} contains NaN or inf: the weights have diverged or were "
                              "set by hand. Use a smaller learning_rate, or re-create the model.")
         return arr
 
     def _data(self, data, max_ndim=2):
-        W = self._weights()
-        return W, as_inputs(data, W.shape[1], what="train_data", owner=type(self.model).__name__,
-                            max_ndim=max_ndim, allow_1d=False)
+        """New weights to train (a copy, bound to the model) and the data as a float64 array.
+
+        Training writes only into this copy, so an array the caller holds (one
+        assigned with ``model.W = A``, or kept as ``W0 = model.W``) never
+        changes: as in canns, each ``train`` call leaves the model with a new
+        weight array.
+        """
+        W = np.array(self._weights(), dtype=np.float64, order="C")  # always a copy
+        X = as_inputs(data, W.shape[1], what="train_data", owner=type(self.model).__name__,
+                      max_ndim=max_ndim, allow_1d=False)
+        setattr(self.model, self.weight_attr, W)
+        return W, X
 
     def _epochs(self, epochs):
         return check_int(epochs, "epochs", f"{type(self).__name__}.train", low=1,
@@ -110,6 +118,7 @@ class _OnlineTrainer(Trainer):
         progress = self.show_iteration_progress
         if not record and not progress:
             run_all(epochs)
+            setattr(self.model, self.weight_attr, W)  # the same array for hebbmem's layers: a no-op
             return
         history = [W.copy()] if record else None
         for e in range(epochs):
@@ -123,6 +132,7 @@ class _OnlineTrainer(Trainer):
             sys.stderr.write("\n")
         if record:
             self.weight_history_ = np.stack(history)
+        setattr(self.model, self.weight_attr, W)
 
     def __repr__(self):
         extra = "" if self.compiled else ", compiled=False"
@@ -284,7 +294,6 @@ class BCMTrainer(_LinearTrainer):
     array([[2.11, 0.  ]])
     """
 
-    _needs = ("theta",)
     learning_rate = _rule_param("learning_rate")
     weight_bound = _rule_param("weight_bound")
 
@@ -293,21 +302,23 @@ class BCMTrainer(_LinearTrainer):
         rule = BCM(learning_rate=learning_rate, weight_bound=weight_bound)
         super().__init__(model, rule, weight_attr, compiled, compiled_prediction, show_iteration_progress)
 
-    def _missing_message(self, missing):
-        return (f"BCMTrainer needs the model's sliding threshold theta, but {type(self.model).__name__} has "
-                "none: build it with LinearLayer(..., use_bcm_threshold=True).")
-
     def train(self, train_data, epochs=1, *, record_weights=False):
         """Learn from the rows of ``train_data``, in order, ``epochs`` times (``W`` and ``theta`` change).
 
-        Parameters and return value as in :meth:`OjaTrainer.train`.
+        Parameters and return value as in :meth:`OjaTrainer.train`. The model
+        needs BCM's sliding threshold ``theta`` (a TypeError says so
+        otherwise); :meth:`predict` works without it.
         """
-        W, X = self._data(train_data)
+        if getattr(self.model, "theta", None) is None:
+            raise TypeError(f"BCMTrainer.train needs the model's sliding threshold theta, but this "
+                            f"{type(self.model).__name__} has none: build it with "
+                            "LinearLayer(..., use_bcm_threshold=True).")
         epochs = self._epochs(epochs)
         tau = float(getattr(self.model, "threshold_tau", 100.0))
         if not tau >= 1.0:
             raise ValueError(f"model.threshold_tau must be >= 1 (samples averaged by theta); got {tau}.")
-        theta = np.array(self.model.theta, dtype=np.float64).reshape(-1)
+        W, X = self._data(train_data)
+        theta = np.array(self.model.theta, dtype=np.float64).reshape(-1)  # a copy, as W
         if theta.shape != (W.shape[0],) or not np.isfinite(theta).all():
             raise ValueError(f"model.theta must hold {W.shape[0]} finite values (one per output neuron); "
                              f"got {np.shape(self.model.theta)}. Call model.init_state() to reset it.")
