@@ -30,6 +30,10 @@ modified.
   :func:`plot_stdp_window` and :func:`plot_weight_evolution`.
 * :func:`plot_recall_session`: state, energy and overlaps of a
   :class:`hebbmem.widgets.RecallSession` (the recall explorer's figure).
+* canns' ``tuning_curve``, ``PlotConfig`` and ``PlotConfigs`` live in
+  ``_tuning`` and are imported from canns' path
+  :mod:`hebbmem.analyzer.visualization`; as in canns, ``tuning_curve``
+  makes, saves and shows its own figure.
 """
 
 from ._recall import _accuracy_text, plot_pattern, plot_recall, plot_weights  # noqa: F401  (_accuracy_text: tested)
