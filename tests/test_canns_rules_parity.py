@@ -15,6 +15,10 @@ Issue 15. Two parts:
   ``stdp_temporal_learning.py``), followed step for step.
 """
 
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -363,3 +367,376 @@ def test_spiking_layer_init_state_zeroes_the_state_and_keeps_the_weights():
     for name in ("v", "spike", "trace_pre", "trace_post", "x"):
         assert_array_equal(getattr(model, name), 0.0)
     assert_array_equal(model.W, [[0.6, 0.0]])
+
+
+# ============================================================================= the programs
+# Each function below is a hebbmem program that follows one of canns' programs step for step.
+# ``W0`` (optional) restarts it from the initial weights canns' layer drew (recorded in
+# canns_rules_inputs.npz): then every number canns printed comes out again, to the digits
+# it printed. Without it, the layers draw their own weights from hebbmem.random.seed(42),
+# and the issue's tolerances apply.
+PARITY = Path(__file__).resolve().parents[1] / "benchmarks" / "parity"
+REFERENCE = PARITY / "canns_rules_reference.json"
+needs_reference = pytest.mark.skipif(not REFERENCE.exists(), reason="canns' rule-family numbers not recorded")
+
+
+@pytest.fixture(scope="module")
+def ref():
+    reference = json.loads(REFERENCE.read_text())
+    outputs = np.load(PARITY / "canns_rules_outputs.npz")
+
+    def values(program):
+        """canns' values for one program (first run), large arrays read back from the outputs file."""
+        def load(v):
+            if isinstance(v, dict) and v.get("in") == "canns_rules_outputs.npz":
+                return outputs[v["key"]]
+            return {k: load(x) for k, x in v.items()} if isinstance(v, dict) else v
+        run = reference["programs"][program]["runs"][0]
+        return load(run["values"]), run["stdout"]
+
+    return values
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    with np.load(PARITY / "canns_rules_inputs.npz") as f:
+        arrays = dict(f)
+    return lambda program, key: arrays[f"{program}__{key}"]
+
+
+def numbers(line):
+    return [float(x) for x in re.findall(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?", line)]
+
+
+def printed_like_canns(ours, canns_stdout, what):
+    """Every line we print is a line canns printed (same text, so the same digits)."""
+    theirs = canns_stdout.splitlines()
+    missing = [line for line in ours if line not in theirs]
+    assert not missing, f"{what}: lines canns did not print: {missing[:5]}"
+
+
+def start(seed=42):
+    """The programs' first lines: ``np.random.seed(42)`` and ``bm.random.seed(42)``."""
+    np.random.seed(seed)
+    hm.random.seed(seed)
+
+
+def pca_components(data, k=3):
+    """scikit-learn's ``PCA(k).components_`` up to sign: right singular vectors of the centred data."""
+    centred = data - data.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    return vt[:k], (s ** 2 / (s ** 2).sum())[:k]
+
+
+def abs_cosines(W, pcs):
+    return [float(abs(w @ p) / (np.linalg.norm(w) * np.linalg.norm(p))) for w, p in zip(W, pcs)]
+
+
+def pca_data():
+    """500 samples, 50 features: three groups of ten with standard deviations 3, 1.5, 0.8, then noise."""
+    parts = [np.random.randn(500, 10) * 3.0, np.random.randn(500, 10) * 1.5, np.random.randn(500, 10) * 0.8,
+             np.random.randn(500, 20) * 0.3]
+    return np.concatenate(parts, axis=1)
+
+
+def oja_pca_extraction(W0=None):
+    """examples/brain_inspired/oja_pca_extraction.py: Oja on three neurons, 20 epochs, checkpoints every 2."""
+    start()
+    data = pca_data()
+    pcs, _ = pca_components(data)
+    model = LinearLayer(input_size=50, output_size=3)
+    if W0 is not None:
+        model.W = W0
+    trainer = OjaTrainer(model, learning_rate=0.001, normalize_weights=True, compiled=True)
+    lines, variances = [], []
+    for epoch in range(20):
+        trainer.train(data)
+        if (epoch + 1) % 2 == 0:
+            norms = np.linalg.norm(model.W, axis=1)
+            var = np.var(trainer.predict_batch(data), axis=0) / np.var(data)
+            variances.append(var)
+            lines.append(f"Epoch {epoch + 1}/20: Weight norms: [{norms.min():.4f}, {norms.max():.4f}], "
+                         f"Variance: [{var.min():.2f}, {var.max():.2f}]")
+    return {"data": data, "W": model.W, "cosines": abs_cosines(model.W, pcs), "variances": variances,
+            "lines": lines}
+
+
+def oja_vs_sanger(W0_oja=None, W0_sanger=None):
+    """examples/brain_inspired/oja_vs_sanger_comparison.py: Oja, then Sanger, 50 epochs each."""
+    start()
+    data = pca_data()
+    pcs, _ = pca_components(data)
+    out, lines = {}, []
+    for name, Trainer, W0 in (("oja", OjaTrainer, W0_oja), ("sanger", SangerTrainer, W0_sanger)):
+        model = LinearLayer(input_size=50, output_size=3)  # the Sanger layer is drawn after Oja's training
+        if W0 is not None:
+            model.W = W0
+        trainer = Trainer(model, learning_rate=0.001, normalize_weights=True, compiled=True)
+        for epoch in range(50):
+            trainer.train(data)
+            if (epoch + 1) % 10 == 0:
+                out.setdefault(f"{name}_variances", []).append(np.var(trainer.predict_batch(data), axis=0))
+        W = model.W
+        out[f"{name}_alignment"] = abs_cosines(W, pcs)
+        out[f"{name}_ortho"] = [float(abs(W[i] @ W[j])) for i in range(3) for j in range(i + 1, 3)]
+    for key, label in (("alignment", "Alignment"), ("ortho", "Orthogonality")):
+        for name, shown in (("oja", "Oja:   "), ("sanger", "Sanger:")):
+            lines.append(f"  {shown} {[f'{s:.3f}' for s in out[f'{name}_{key}']]}")
+    out["lines"] = lines
+    return out
+
+
+def oriented_bar(angle, size):
+    """A bar through the centre of a size x size image at ``angle``: a Gaussian profile across it, scaled to [0, 1]."""
+    col, row = np.meshgrid(np.arange(size) - size / 2, np.arange(size) - size / 2)
+    across = col * np.cos(angle) + row * np.sin(angle)
+    bar = np.exp(-((across / 2) ** 2)).ravel()
+    return ((bar - bar.min()) / (bar.max() - bar.min() + 1e-8)).astype(np.float32)
+
+
+def bcm_receptive_fields(W0=None):
+    """examples/brain_inspired/bcm_receptive_fields.py: four BCM neurons on 1000 bars of 8 orientations."""
+    start()
+    size = 12
+    orientations = np.linspace(0, np.pi, 8, endpoint=False)
+    picks = [np.random.choice(orientations) for _ in range(1000)]
+    train_data = [oriented_bar(a, size) for a in picks]
+    model = LinearLayer(input_size=size * size, output_size=4, use_bcm_threshold=True, threshold_tau=50.0)
+    if W0 is not None:
+        model.W = W0
+    trainer = BCMTrainer(model, learning_rate=0.00001)
+    lines, thetas = [], []
+    for epoch in range(100):
+        trainer.train(train_data)
+        if (epoch + 1) % 20 == 0:
+            thetas.append(model.theta.copy())
+            lines.append(f"Epoch {epoch + 1}/100: Thresholds: [{model.theta.min():.4f}, {model.theta.max():.4f}], "
+                         f"Weight range: [{model.W.min():.3f}, {model.W.max():.3f}]")
+    test_angles = np.linspace(0, np.pi, 16, endpoint=False)
+    rates = np.array([trainer.predict(oriented_bar(a, size)) for a in test_angles])
+    best = [test_angles[np.argmax(rates[:, i])] for i in range(4)]
+    preferred = [float(np.degrees(a)) for a in best]
+    lines += [f"Neuron {i + 1} prefers orientation: {np.degrees(a):.1f}° ({a:.3f} rad)" for i, a in enumerate(best)]
+    return {"picks": np.array(picks), "train_data": train_data, "thetas": thetas, "rates": rates,
+            "preferred": preferred, "W": model.W, "lines": lines}
+
+
+GROUPS = {"early": slice(0, 5), "middle": slice(5, 10), "late": slice(10, 15), "noise": slice(15, 20)}
+
+
+def stdp_spike_patterns():
+    """100 patterns of 50 steps, 20 inputs: groups of five fire at rate 0.3 early (t < 10), in the
+    middle (10 < t < 20) and late (20 < t < 30); the last five are background noise at rate 0.05."""
+    patterns = np.zeros((100, 50, 20))
+    for p in range(100):
+        for t in range(50):
+            if t < 10:
+                patterns[p, t, 0:5] = np.random.rand(5) < 0.3
+            if 10 < t < 20:
+                patterns[p, t, 5:10] = np.random.rand(5) < 0.3
+            if 20 < t < 30:
+                patterns[p, t, 10:15] = np.random.rand(5) < 0.3
+            patterns[p, t, 15:] = np.random.rand(5) < 0.05
+    return patterns
+
+
+def stdp_temporal_learning(W0=None):
+    """examples/brain_inspired/stdp_temporal_learning.py: five LIF neurons, STDP, 20 epochs over 100 patterns."""
+    start()
+    patterns = stdp_spike_patterns()
+    model = SpikingLayer(input_size=20, output_size=5, threshold=0.8, v_reset=0.0, leak=0.95, trace_decay=0.90,
+                         dt=1.0)
+    if W0 is not None:
+        model.W = W0
+    initial = model.W.copy()
+    trainer = STDPTrainer(model, learning_rate=0.02, A_plus=0.005, A_minus=0.00525, w_min=0.0, w_max=1.0,
+                          compiled=True)
+    lines, counts = [], []
+    for epoch in range(20):
+        model.reset_state()
+        per_pattern = []
+        for seq in patterns:
+            trainer.train(list(seq))
+            per_pattern.append(model.run(seq).sum())  # from rest, as reset_state() + forward per step
+        counts.append(float(np.mean(per_pattern)))
+        if (epoch + 1) % 5 == 0:
+            lines.append(f"Epoch {epoch + 1}/20: Avg spikes/pattern = {counts[-1]:.2f}")
+    change = model.W - initial
+    by_group = {g: change[:, sl].mean(axis=1) for g, sl in GROUPS.items()}
+    for i in range(5):
+        lines.append(f"Neuron {i}: Early={by_group['early'][i]:+.4f}, Middle={by_group['middle'][i]:+.4f}, "
+                     f"Late={by_group['late'][i]:+.4f}, Noise={by_group['noise'][i]:+.4f}")
+    model.reset_state()
+    out = np.array([model.forward(x) for x in patterns[0]])
+    lines += [f"Input spike count: {patterns[0].sum()}", f"Output spike count: {out.sum()}"]
+    return {"patterns": patterns, "initial": initial, "W": model.W, "counts": counts, "by_group": by_group,
+            "lines": lines}
+
+
+def oja_pca_tutorial(W0=None):
+    """The step-by-step program of canns' tutorial page oja_pca.rst: as the example, NumPy seed only.
+
+    The page seeds NumPy alone, so canns draws the layer from an unseeded JAX key (another
+    W every run); hebbmem's layer draws from NumPy's global state, so the program repeats.
+    """
+    np.random.seed(42)
+    data = pca_data()
+    pcs, _ = pca_components(data)
+    model = LinearLayer(input_size=50, output_size=3)
+    if W0 is not None:
+        model.W = W0
+    model.init_state()
+    trainer = OjaTrainer(model, learning_rate=0.001, normalize_weights=True, compiled=True)
+    variances = []
+    for epoch in range(20):
+        trainer.train(data)
+        if (epoch + 1) % 2 == 0:
+            variances.append(np.var(trainer.predict_batch(data), axis=0) / np.var(data))
+    return {"W": model.W, "variances": variances, "cosines": abs_cosines(model.W, pcs)}
+
+
+def stdp_spike_timing_tutorial(W0=None):
+    """The step-by-step program of canns' tutorial page stdp_spike_timing.rst (one neuron, compiled=False)."""
+    np.random.seed(42)
+    hm.random.seed(42)  # the page: brainstate.random.seed(42)
+    model = SpikingLayer(input_size=20, output_size=1, threshold=0.5, v_reset=0.0, leak=0.9, trace_decay=0.90)
+    if W0 is not None:
+        model.W = W0
+    model.init_state()
+    early, late = np.zeros(20), np.zeros(20)
+    early[[0, 1, 2, 3]] = 1.0
+    late[[10, 11, 12, 13]] = 1.0
+    patterns = [early, late] + [early] * 3 + [late] * 3
+    trainer = STDPTrainer(model, learning_rate=0.02, A_plus=0.005, A_minus=0.00525, w_min=0.0, w_max=1.0,
+                          compiled=False)
+    W_init = model.W.copy()
+    changes = []
+    for epoch in range(50):
+        model.reset_state()
+        trainer.train(patterns)
+        if (epoch + 1) % 10 == 0:
+            changes.append(float(np.linalg.norm(model.W - W_init)))
+    change = model.W - W_init
+    return {"patterns": np.array(patterns), "changes": changes, "early": float(change[0, 0:4].mean()),
+            "late": float(change[0, 10:14].mean()), "other": float(change[0, 14:].mean())}
+
+
+# ----------------------------------------------------------------------------- Oja and Sanger programs
+COS_TOL = 0.02  # the issue's tolerance on the cosines with scikit-learn's components
+
+
+@needs_reference
+def test_oja_pca_extraction_from_canns_weights_prints_canns_numbers(ref, recorded):
+    canns, stdout = ref("oja_pca_extraction")
+    ours = oja_pca_extraction(W0=recorded("oja_pca_extraction", "initial_W_0"))
+    assert_array_equal(ours["data"], recorded("oja_pca_extraction", "data"))  # the same np.random draws
+    pcs = np.asarray(canns["pca_components"])
+    np.testing.assert_allclose(np.abs(pca_components(ours["data"])[0] @ pcs.T), np.eye(3), atol=1e-9)
+    printed_like_canns(ours["lines"], stdout, "oja_pca_extraction")
+    np.testing.assert_allclose(ours["variances"], canns["variance_explained"], rtol=1e-5)  # canns: float32
+    np.testing.assert_allclose(ours["cosines"], canns["cosine_with_pca"], atol=1e-5)
+
+
+@needs_reference
+def test_oja_pca_extraction_from_hebbmems_own_seed(ref):
+    """hebbmem.random.seed(42) draws other weights than canns' JAX key: the cosines agree within 0.02."""
+    canns, _ = ref("oja_pca_extraction")
+    ours = oja_pca_extraction()
+    np.testing.assert_allclose(ours["cosines"], canns["cosine_with_pca"], atol=COS_TOL)
+    assert oja_pca_extraction()["cosines"] == ours["cosines"]  # two runs, the same numbers
+
+
+@needs_reference
+def test_oja_vs_sanger_from_canns_weights_prints_canns_numbers(ref, recorded):
+    canns, stdout = ref("oja_vs_sanger_comparison")
+    ours = oja_vs_sanger(recorded("oja_vs_sanger_comparison", "initial_W_0"),
+                         recorded("oja_vs_sanger_comparison", "initial_W_1"))
+    printed_like_canns(ours["lines"], stdout, "oja_vs_sanger_comparison")
+    for key in ("oja_alignment", "sanger_alignment", "oja_ortho", "sanger_ortho"):
+        np.testing.assert_allclose(ours[key], canns[key], atol=1e-5, err_msg=key)
+    printed = [numbers(line) for line in stdout.splitlines() if line.startswith("Epoch ") and "Variance" in line]
+    np.testing.assert_allclose(ours["oja_variances"] + ours["sanger_variances"], printed, rtol=1e-5)
+
+
+@needs_reference
+def test_oja_vs_sanger_from_hebbmems_own_seed(ref):
+    canns, _ = ref("oja_vs_sanger_comparison")
+    ours = oja_vs_sanger()
+    np.testing.assert_allclose(ours["oja_alignment"], canns["oja_alignment"], atol=COS_TOL)
+    np.testing.assert_allclose(ours["sanger_alignment"][:2], canns["sanger_alignment"][:2], atol=COS_TOL)
+    assert ours["sanger_alignment"][2] >= 0.6  # the issue: 0.66-0.97 over nine initialisations
+    assert max(ours["sanger_ortho"]) < 0.1 and min(ours["oja_ortho"]) > 0.99  # Sanger orthogonal, Oja collapsed
+    assert oja_vs_sanger()["sanger_alignment"] == ours["sanger_alignment"]
+
+
+def test_oja_tutorial_program_repeats():
+    """canns' page seeds NumPy only, so canns' run changes every time; hebbmem's repeats, and finds PC1."""
+    a, b = oja_pca_tutorial(), oja_pca_tutorial()
+    assert_array_equal(a["W"], b["W"])
+    assert a["cosines"][0] > 0.88
+    np.testing.assert_allclose(np.linalg.norm(a["W"], axis=1), 1.0)
+
+
+@needs_reference
+def test_oja_tutorial_program_from_canns_weights(ref, recorded):
+    canns, _ = ref("oja_pca_tutorial+init_state_noop")
+    ours = oja_pca_tutorial(W0=recorded("oja_pca_tutorial_init_state_noop", "initial_W_0"))
+    np.testing.assert_allclose(ours["variances"], canns["variance_explained"], rtol=1e-5)
+    np.testing.assert_allclose(ours["cosines"], canns["cosine_with_pca"], atol=1e-5)
+
+
+# ----------------------------------------------------------------------------- BCM program
+@needs_reference
+def test_bcm_receptive_fields_from_canns_weights_prints_canns_numbers(ref, recorded):
+    """Every line canns printed, and canns' preferred orientations. The thresholds agree to 0.4 %:
+    canns computes in float32, and the largest threshold grows fast by epoch 100 (a float32
+    NumPy loop gives canns' 0.12414 to seven digits; float64, hebbmem's 0.12461)."""
+    canns, stdout = ref("bcm_receptive_fields")
+    ours = bcm_receptive_fields(W0=recorded("bcm_receptive_fields", "initial_W_0"))
+    stimuli = recorded("bcm_receptive_fields", "orientation_stimuli")
+    assert_array_equal(np.stack(ours["train_data"]), stimuli[recorded("bcm_receptive_fields", "orientation_index")])
+    assert ours["preferred"] == canns["preferred_angle_deg"]
+    printed_like_canns([ln for ln in ours["lines"] if "Epoch 100/" not in ln], stdout, "bcm_receptive_fields")
+    np.testing.assert_allclose(ours["thetas"], canns["threshold_history"], rtol=0.005)
+    np.testing.assert_allclose(ours["rates"], canns["firing_rates"], rtol=0.005, atol=1e-4)
+
+
+@needs_reference
+def test_bcm_receptive_fields_from_hebbmems_own_seed(ref):
+    """Other initial weights, other orientations; but still four neurons tuned to four orientations."""
+    canns, _ = ref("bcm_receptive_fields")
+    assert canns["distinct_preferred_orientations"] == 4
+    ours = bcm_receptive_fields()
+    assert len(set(ours["preferred"])) == 4, ours["preferred"]
+    assert bcm_receptive_fields()["preferred"] == ours["preferred"]
+    # selective: each neuron's best orientation gets clearly more than its average one
+    rates = ours["rates"]
+    assert (rates.max(axis=0) > 1.3 * rates.mean(axis=0)).all()
+
+
+# ----------------------------------------------------------------------------- STDP programs
+@needs_reference
+def test_stdp_temporal_learning_from_canns_weights_prints_canns_numbers(ref, recorded):
+    canns, stdout = ref("stdp_temporal_learning")
+    ours = stdp_temporal_learning(W0=recorded("stdp_temporal_learning", "initial_W_0"))
+    assert_array_equal(ours["patterns"], recorded("stdp_temporal_learning", "spike_patterns"))
+    printed_like_canns(ours["lines"], stdout, "stdp_temporal_learning")
+    np.testing.assert_allclose(ours["counts"], canns["spike_counts_history"], atol=1e-9)
+    for g in GROUPS:
+        np.testing.assert_allclose(ours["by_group"][g], canns["weight_change_by_group"][g], atol=1e-5, err_msg=g)
+
+
+@needs_reference
+def test_stdp_temporal_learning_from_hebbmems_own_seed(ref):
+    """Other initial weights; the early inputs still gain most."""
+    canns, _ = ref("stdp_temporal_learning")
+    ours = stdp_temporal_learning()
+    for by_group in (canns["weight_change_by_group"], ours["by_group"]):
+        mean = {g: float(np.mean(v)) for g, v in by_group.items()}
+        assert mean["early"] == max(mean.values()), mean
+    assert stdp_temporal_learning()["counts"] == ours["counts"]
+
+
+def test_stdp_tutorial_program_repeats():
+    a, b = stdp_spike_timing_tutorial(), stdp_spike_timing_tutorial()
+    assert a == {**b, "patterns": a["patterns"]} and np.array_equal(a["patterns"], b["patterns"])
