@@ -36,7 +36,8 @@ pictures), :mod:`hebbmem.noise`, :mod:`hebbmem.patterns`,
 :mod:`hebbmem.cli`.
 
 canns' import paths are thin re-exports: :mod:`hebbmem.models.brain_inspired`,
-:mod:`hebbmem.trainer`, :mod:`hebbmem.analyzer`.
+:mod:`hebbmem.trainer`, :mod:`hebbmem.analyzer` (with ``visualization``, canns'
+tuning-curve plot) and :mod:`hebbmem.utils` (``get_example_output_dir``).
 
 Where a new piece goes: a new rule or model of an existing family goes into
 that family's room (its formula in the docstring, a NumPy step, a kernel in

@@ -14,7 +14,8 @@ Differences from canns: ``train`` takes ``epochs``; the sample loop runs in a
 Numba kernel (``compiled=True``) or in the rules' NumPy ``step``
 (``compiled=False``), and both use the current ``W`` at every step and give
 bit-identical results; weights are plain float64 arrays (``model.W``, not
-``model.W.value``).
+``model.W.value``). As in canns, each ``train`` call leaves the model with a
+new weight array, so an array the program holds is never changed.
 """
 
 import sys
