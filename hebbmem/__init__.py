@@ -21,6 +21,9 @@ importing nothing from another family:
 * :mod:`hebbmem.plasticity`: online plasticity on feed-forward layers.
   :class:`LinearLayer`, :class:`SpikingLayer`, the rules :class:`Oja`,
   :class:`Sanger`, :class:`BCM`, :class:`STDP` and their trainers.
+* :mod:`hebbmem.reward`: reward learning on :class:`SpikingLayer` (built on
+  :mod:`hebbmem.plasticity`). :class:`RewardModulatedSTDP`, the three-factor
+  rule (eligibility traces and a delayed reward), and its trainer.
 
 Shared, small, at the top level (no family is imported by them):
 ``_validation`` (input checks and their messages), :mod:`hebbmem.exceptions`,
@@ -83,6 +86,7 @@ from .plasticity import (
     SpikingLayer,
     STDPTrainer,
 )
+from .reward import RewardModulatedSTDP, RewardModulatedSTDPTrainer
 from .analysis._analyzer import HopfieldAnalyzer
 
 __all__ = [
@@ -109,6 +113,8 @@ __all__ = [
     "SangerTrainer",
     "BCMTrainer",
     "STDPTrainer",
+    "RewardModulatedSTDP",
+    "RewardModulatedSTDPTrainer",
     "ModernHopfieldNetwork",
     "DenseAssociativeMemory",
     "StochasticHopfieldNetwork",
