@@ -306,3 +306,46 @@ def test_credit_checks_its_arguments():
     assert rule.credit(0, 0) == 1.0 and rule.credit(-1, 0, trace_decay=0.5) == -0.5
     with pytest.raises(ValueError, match="delay >= 0"):
         rule.credit(1, -1)
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def test_reward_plots_draw_what_they_claim():
+    import matplotlib.pyplot as plt
+
+    from hebbmem import plotting
+
+    rng = np.random.default_rng(12)
+    X = random_spikes(rng, 60, 4, 0.3)
+    R = np.zeros(60)
+    R[[20, 40]] = 1.0, -0.5
+    layer = SpikingLayer(4, 2, seed=13, **LIF)
+    layer.W = np.abs(layer.W) * 5
+    tr = hm.RewardModulatedSTDPTrainer(layer, tau_eligibility=10.0).train(X, R, record=True)
+    groups = {"a": [0, 1], "b": [2, 3]}
+    ax = plotting.plot_eligibility(tr.eligibility_history_, reward=tr.rewards_, groups=groups, neuron=1)
+    assert np.allclose(ax.lines[0].get_ydata(), tr.eligibility_history_[:, 1, :2].mean(axis=1))
+    reward_lines = [ln for ln in ax.lines if ln.get_label() in ("reward", "punishment")]
+    assert [ln.get_xdata()[0] for ln in reward_lines] == [20, 40]
+    ax = plotting.plot_eligibility(tr.eligibility_history_[:, 0], steps=slice(10, 30))  # 4 inputs: one line each
+    assert len([ln for ln in ax.lines if ln.get_label().startswith("input")]) == 4
+    assert ax.lines[0].get_xdata().tolist() == list(range(10, 30))
+
+    fig = plotting.plot_reward_learning(tr.eligibility_history_, tr.weight_history_, tr.rewards_, X,
+                                        output_spikes=tr.spikes_, groups=groups, title="run")
+    assert len(fig.axes) == 3 and fig._suptitle.get_text() == "run"
+    assert len(fig.axes[0].collections[0].get_offsets()) == int(X.sum())
+    assert len(fig.axes[0].collections[1].get_offsets()) == int(tr.spikes_[:, 0].sum())
+    assert np.allclose(fig.axes[2].lines[0].get_ydata(), tr.weight_history_[:, 0, :2].mean(axis=1))
+    fig = plotting.plot_reward_learning(tr.eligibility_history_, tr.weight_history_)
+    assert len(fig.axes) == 2
+    with pytest.raises(ValueError, match="one value per recorded step"):
+        plotting.plot_eligibility(tr.eligibility_history_, reward=np.zeros(5))
+    with pytest.raises(ValueError, match=r"input indices in 0..3"):
+        plotting.plot_eligibility(tr.eligibility_history_, groups={"x": [7]})
+    with pytest.raises(ValueError, match="neuron must be in 0..1"):
+        plotting.plot_eligibility(tr.eligibility_history_, neuron=2)
+    with pytest.raises(ValueError, match="same shape"):
+        plotting.plot_reward_learning(tr.eligibility_history_, tr.weight_history_[:10])
+    plt.close("all")

@@ -28,6 +28,9 @@ modified.
 * plasticity (:mod:`hebbmem.plasticity`): :func:`plot_receptive_fields` (rows of
   W as images), :func:`plot_tuning_curves`, :func:`plot_spike_raster`,
   :func:`plot_stdp_window` and :func:`plot_weight_evolution`.
+* reward learning (:mod:`hebbmem.reward`): :func:`plot_eligibility` (eligibility
+  traces over time, with the rewards) and :func:`plot_reward_learning` (input
+  spikes, eligibility and weights of a reward-modulated STDP run).
 * :func:`plot_recall_session`: state, energy and overlaps of a
   :class:`hebbmem.widgets.RecallSession` (the recall explorer's figure).
 """
@@ -38,8 +41,9 @@ from ._widget import plot_recall_session
 from ._memory import plot_basins, plot_bit_error, plot_capacity, plot_overlap_matrix, plot_state_sequence
 from ._plasticity import (plot_receptive_fields, plot_spike_raster, plot_stdp_window, plot_tuning_curves,
                           plot_weight_evolution)
+from ._reward import plot_eligibility, plot_reward_learning
 
 __all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps",
            "plot_recall_session", "plot_overlap_matrix", "plot_state_sequence", "plot_capacity",
            "plot_bit_error", "plot_basins", "plot_receptive_fields", "plot_tuning_curves", "plot_spike_raster",
-           "plot_stdp_window", "plot_weight_evolution"]
+           "plot_stdp_window", "plot_weight_evolution", "plot_eligibility", "plot_reward_learning"]
