@@ -106,7 +106,8 @@ def plot_eligibility(eligibility, ax=None, *, reward=None, groups=None, neuron=0
     r = _reward_vector(reward, E.shape[0])
     ax = ax if ax is not None else plt.subplots(figsize=(8, 3))[1]
     for n, (name, members) in enumerate(_groups(groups, E.shape[1]).items()):
-        ax.plot(idx, E[idx][:, members].mean(axis=1), color=f"C{n % 10}", lw=1.2, label=name)
+        ax.plot(idx, E[idx][:, members].mean(axis=1), color=f"C{n % 10}", lw=1.2, label=name,
+                drawstyle="steps-post")  # a value holds for its whole step
     _mark_rewards(ax, r, idx)
     ax.axhline(0.0, color="0.4", lw=0.6)
     ax.set_xlim(idx[0] - 0.5, idx[-1] + 0.5)
@@ -196,9 +197,9 @@ def plot_reward_learning(eligibility, weights, reward=None, inputs=None, fig=Non
     ax = axes[-1]
     for n, (name, members) in enumerate(named.items()):
         w = W[idx][:, members]
-        ax.plot(idx, w.mean(axis=1), color=f"C{n % 10}", lw=1.5, label=name)
+        ax.plot(idx, w.mean(axis=1), color=f"C{n % 10}", lw=1.5, label=name, drawstyle="steps-post")
         if len(members) > 1:
-            ax.fill_between(idx, w.min(axis=1), w.max(axis=1), color=f"C{n % 10}", alpha=0.2, lw=0)
+            ax.fill_between(idx, w.min(axis=1), w.max(axis=1), color=f"C{n % 10}", alpha=0.2, lw=0, step="post")
     _mark_rewards(ax, r, idx, label=False)
     ax.set_ylabel("weight W\n(mean; range shaded)")
     ax.set_xlabel("time step")
