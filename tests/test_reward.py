@@ -132,6 +132,7 @@ def test_without_reward_the_weights_do_not_move():
         tr = hm.RewardModulatedSTDPTrainer(layer, learning_rate=1.0, compiled=compiled).train(X, np.zeros(300))
         assert np.array_equal(layer.W, W0)  # bit for bit; the bounds apply only when weights move
         assert tr.spikes_.sum() > 10 and np.abs(tr.eligibility).max() > 0.1  # pairings happened
+        assert np.array_equal(tr.spikes_, layer.run(X))  # the same LIF dynamics as SpikingLayer's own kernel
 
 
 @pytest.mark.parametrize("dt", [-3, -1, 2, 5])
