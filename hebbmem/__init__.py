@@ -24,6 +24,10 @@ importing nothing from another family:
 * :mod:`hebbmem.reward`: reward learning on :class:`SpikingLayer` (built on
   :mod:`hebbmem.plasticity`). :class:`RewardModulatedSTDP`, the three-factor
   rule (eligibility traces and a delayed reward), and its trainer.
+* :mod:`hebbmem.competitive`: competitive learning and sparse coding.
+  Földiák's :class:`FoldiakLayer` (Hebbian feed-forward, anti-Hebbian
+  lateral weights, adaptive thresholds), its rule :class:`Foldiak` and
+  :class:`FoldiakTrainer`, and the bars problem.
 
 Shared, small, at the top level (no family is imported by them):
 ``_validation`` (input checks and their messages), :mod:`hebbmem.exceptions`,
@@ -87,6 +91,7 @@ from .plasticity import (
     STDPTrainer,
 )
 from .reward import RewardModulatedSTDP, RewardModulatedSTDPTrainer
+from .competitive import Foldiak, FoldiakLayer, FoldiakTrainer
 from .analysis._analyzer import HopfieldAnalyzer
 
 __all__ = [
@@ -115,6 +120,9 @@ __all__ = [
     "STDPTrainer",
     "RewardModulatedSTDP",
     "RewardModulatedSTDPTrainer",
+    "FoldiakLayer",
+    "Foldiak",
+    "FoldiakTrainer",
     "ModernHopfieldNetwork",
     "DenseAssociativeMemory",
     "StochasticHopfieldNetwork",

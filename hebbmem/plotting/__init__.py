@@ -31,6 +31,9 @@ modified.
 * reward learning (:mod:`hebbmem.reward`): :func:`plot_eligibility` (eligibility
   traces over time, with the rewards) and :func:`plot_reward_learning` (input
   spikes, eligibility and weights of a reward-modulated STDP run).
+* sparse coding (:mod:`hebbmem.competitive`): :func:`plot_feedforward_weights`
+  (Földiák's ``Q`` as images), :func:`plot_lateral_weights` and
+  :func:`plot_output_correlations`.
 * :func:`plot_recall_session`: state, energy and overlaps of a
   :class:`hebbmem.widgets.RecallSession` (the recall explorer's figure).
 """
@@ -42,8 +45,10 @@ from ._memory import plot_basins, plot_bit_error, plot_capacity, plot_overlap_ma
 from ._plasticity import (plot_receptive_fields, plot_spike_raster, plot_stdp_window, plot_tuning_curves,
                           plot_weight_evolution)
 from ._reward import plot_eligibility, plot_reward_learning
+from ._foldiak import plot_feedforward_weights, plot_lateral_weights, plot_output_correlations
 
 __all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps",
            "plot_recall_session", "plot_overlap_matrix", "plot_state_sequence", "plot_capacity",
            "plot_bit_error", "plot_basins", "plot_receptive_fields", "plot_tuning_curves", "plot_spike_raster",
-           "plot_stdp_window", "plot_weight_evolution", "plot_eligibility", "plot_reward_learning"]
+           "plot_stdp_window", "plot_weight_evolution", "plot_eligibility", "plot_reward_learning",
+           "plot_feedforward_weights", "plot_lateral_weights", "plot_output_correlations"]

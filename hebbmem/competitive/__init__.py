@@ -1,0 +1,34 @@
+"""The competitive-learning and sparse-coding family: units that compete for inputs and so divide them up.
+
+Hebbian learning alone makes every unit learn the same thing (the strongest
+direction of the input). Competition makes them specialise: a unit that
+responds to an input keeps it from the others, so each unit ends up with a
+part of the input space (a cluster, a feature, a region of a map). The room
+holds the classic ways of doing it:
+
+* sparse coding with learned lateral inhibition: :class:`FoldiakLayer`, the
+  rule :class:`Foldiak` and :class:`FoldiakTrainer` (Földiák 1990:
+  Hebbian feed-forward weights, anti-Hebbian lateral weights and adaptive
+  thresholds give a sparse, decorrelated code), with the bars problem to
+  test it (:mod:`~hebbmem.competitive.bars`);
+* hard winner-take-all competitive learning and Kohonen's self-organising
+  maps, where the competition is built in rather than learned.
+
+Each model keeps its readable NumPy code next to it; the sample loops run
+in the room's ``_kernels`` (Numba), bit for bit the same.
+"""
+
+from .bars import BarCode, bar_code, bar_images, bars, mean_abs_correlation
+from .foldiak import Foldiak, FoldiakLayer
+from .foldiak_trainer import FoldiakTrainer
+
+__all__ = [
+    "FoldiakLayer",
+    "Foldiak",
+    "FoldiakTrainer",
+    "bars",
+    "bar_images",
+    "bar_code",
+    "BarCode",
+    "mean_abs_correlation",
+]
