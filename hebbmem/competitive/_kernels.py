@@ -44,28 +44,42 @@ def _logistic(a):
 
 
 @jit
-def _settle(Q, W, t, x, steepness, dt, max_steps, tol, ff, f, ystar):
+def _settle(Q, WT, t, x, steepness, dt, max_steps, tol, ff, lat, f, ystar):
     """Integrate dy*/dt = f(Q x + W y* - t) - y* from y* = 0 with forward Euler; return (steps, residual).
 
     One step: ``u = (Q x + W y*) - t``, ``f = logistic(steepness u)``,
     ``r = max |f - y*|``; stop if ``r <= tol`` or ``max_steps`` steps were
     taken, else ``y* += dt (f - y*)``. ``ystar`` holds the final state.
+
+    ``WT`` is W transposed (C-contiguous). The sums run over j in the outer
+    loop and over the units i in the inner one, so the inner loop is
+    contiguous and independent across i (SIMD, no dependent chain), while
+    each unit's sum still runs left to right over j from its first term, as
+    in the NumPy twin. Measured on the bars problem (16 units, 64 inputs):
+    47 -> 24 us per image (training) against one dot product per unit.
     """
     n_out, n_in = Q.shape
     for i in range(n_out):
-        acc = Q[i, 0] * x[0]
-        for j in range(1, n_in):
-            acc += Q[i, j] * x[j]
-        ff[i] = acc
+        ff[i] = Q[i, 0] * x[0]
         ystar[i] = 0.0
+    for j in range(1, n_in):
+        xj = x[j]
+        for i in range(n_out):
+            ff[i] += Q[i, j] * xj
     k = 0
     while True:
+        y0 = ystar[0]
+        w0 = WT[0]
+        for i in range(n_out):
+            lat[i] = w0[i] * y0
+        for j in range(1, n_out):
+            yj = ystar[j]
+            wj = WT[j]
+            for i in range(n_out):
+                lat[i] += wj[i] * yj
         r = 0.0
         for i in range(n_out):
-            lat = W[i, 0] * ystar[0]
-            for j in range(1, n_out):
-                lat += W[i, j] * ystar[j]
-            fi = _logistic(steepness * ((ff[i] + lat) - t[i]))
+            fi = _logistic(steepness * ((ff[i] + lat[i]) - t[i]))
             f[i] = fi
             d = abs(fi - ystar[i])
             if d > r:
@@ -86,10 +100,12 @@ def foldiak_settle_batch(Q, W, t, X, steepness, dt, max_steps, tol, Y, Ystar, st
     """
     n_out = Q.shape[0]
     ff = np.empty(n_out)
+    lat = np.empty(n_out)
     f = np.empty(n_out)
+    WT = np.ascontiguousarray(W.T)
     for s in range(X.shape[0]):
         ystar = Ystar[s]
-        k, r = _settle(Q, W, t, X[s], steepness, dt, max_steps, tol, ff, f, ystar)
+        k, r = _settle(Q, WT, t, X[s], steepness, dt, max_steps, tol, ff, lat, f, ystar)
         steps[s] = k
         residual[s] = r
         for i in range(n_out):
@@ -114,12 +130,14 @@ def foldiak_train(Q, W, t, X, epochs, alpha, beta, gamma, p, steepness, dt, max_
     n_out, n_in = Q.shape
     n_samples = X.shape[0]
     ff = np.empty(n_out)
+    lat = np.empty(n_out)
     f = np.empty(n_out)
+    WT = np.ascontiguousarray(W.T)  # kept equal to W.T below
     pp = p * p
     for _ in range(epochs):
         for s in range(n_samples):
             x = X[s]
-            k, r = _settle(Q, W, t, x, steepness, dt, max_steps, tol, ff, f, ystar)
+            k, r = _settle(Q, WT, t, x, steepness, dt, max_steps, tol, ff, lat, f, ystar)
             steps[s] = k
             residual[s] = r
             y = Y[s]
@@ -129,10 +147,12 @@ def foldiak_train(Q, W, t, X, epochs, alpha, beta, gamma, p, steepness, dt, max_
                 yi = y[i]
                 for j in range(n_out):
                     if i == j:
-                        W[i, j] = 0.0
+                        w = 0.0
                     else:
                         w = W[i, j] - alpha * (yi * y[j] - pp)
-                        W[i, j] = w if w < 0.0 else 0.0
+                        w = w if w < 0.0 else 0.0
+                    W[i, j] = w
+                    WT[j, i] = w
             for i in range(n_out):
                 if y[i] != 0.0:  # beta * 0 * (x - Q) adds zero: the row is unchanged
                     g = beta * y[i]
