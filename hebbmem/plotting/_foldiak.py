@@ -9,6 +9,7 @@ import math
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["plot_feedforward_weights", "plot_lateral_weights", "plot_output_correlations"]
 
@@ -22,6 +23,19 @@ def _array(obj, attr, what, ndim):
     if arr.ndim != ndim or arr.size == 0:
         raise ValueError(f"{what} must be a non-empty {ndim}-D array; got shape {arr.shape}.")
     return arr
+
+
+def _unit_axes(ax, n, order, xlabel, ylabel):
+    """Integer ticks; with ``order``, each row and column labelled with its unit's index."""
+    if order is not None and n <= 32:
+        labels = [str(int(u)) for u in order]
+        ax.set_xticks(range(n), labels=labels, fontsize=7)
+        ax.set_yticks(range(n), labels=labels, fontsize=7)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
 
 
 def plot_feedforward_weights(layer, shape=None, fig=None, *, ncols=None, order=None, titles=None, title=None,
@@ -84,14 +98,15 @@ def plot_feedforward_weights(layer, shape=None, fig=None, *, ncols=None, order=N
 
 
 def plot_lateral_weights(layer, ax=None, *, order=None, title="lateral weights W", colorbar=True):
-    """Draw the lateral (anti-Hebbian) weights ``W`` as a matrix; the diagonal (no self-connection) is blank.
+    """Draw the lateral (anti-Hebbian) weights ``W`` as a matrix; the diagonal (no self-connection) is grey.
 
     Parameters
     ----------
     layer : FoldiakLayer or array-like of shape (n_units, n_units)
     ax : matplotlib.axes.Axes, optional
     order : sequence of int, optional
-        A permutation of the units for rows and columns.
+        A permutation of the units for rows and columns (labelled with the
+        units' indices).
     title : str, optional
     colorbar : bool, default=True
 
@@ -111,9 +126,9 @@ def plot_lateral_weights(layer, ax=None, *, order=None, title="lateral weights W
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.6), layout="constrained")
     low = min(float(W.min()), -1e-12)
-    image = ax.imshow(shown, cmap="Blues_r", vmin=low, vmax=0.0, interpolation="nearest")
-    ax.set_xlabel("from unit")
-    ax.set_ylabel("to unit")
+    cmap = plt.get_cmap("Blues_r").with_extremes(bad="0.8")  # the diagonal: grey, not the white of a zero weight
+    image = ax.imshow(shown, cmap=cmap, vmin=low, vmax=0.0, interpolation="nearest")
+    _unit_axes(ax, W.shape[0], order, "from unit", "to unit")
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="weight (inhibition < 0)")
     if title:
@@ -130,7 +145,7 @@ def plot_output_correlations(Y, ax=None, *, order=None, title="output correlatio
         Outputs, one row per input (e.g. ``trainer.predict_batch(X)``).
     ax : matplotlib.axes.Axes, optional
     order : sequence of int, optional
-        A permutation of the units.
+        The units to show, in this order (labelled with their indices).
     title : str, optional
         Followed by the mean absolute correlation between units.
     colorbar : bool, default=True
@@ -159,8 +174,7 @@ def plot_output_correlations(Y, ax=None, *, order=None, title="output correlatio
     if ax is None:
         _, ax = plt.subplots(figsize=(4.2, 3.6), layout="constrained")
     image = ax.imshow(np.ma.masked_invalid(R), cmap="RdBu_r", vmin=-1.0, vmax=1.0, interpolation="nearest")
-    ax.set_xlabel("unit")
-    ax.set_ylabel("unit")
+    _unit_axes(ax, R.shape[0], order, "unit", "unit")
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="correlation r")
     ax.set_title(f"{title}\nmean |r| off the diagonal = {mean_abs:.3f}" if title else
