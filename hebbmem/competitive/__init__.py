@@ -10,7 +10,7 @@ holds the classic ways of doing it:
   rule :class:`Foldiak` and :class:`FoldiakTrainer` (Földiák 1990:
   Hebbian feed-forward weights, anti-Hebbian lateral weights and adaptive
   thresholds give a sparse, decorrelated code), with the bars problem to
-  test it (:mod:`~hebbmem.competitive.bars`);
+  test it (:mod:`~hebbmem.competitive.bars_problem`);
 * hard winner-take-all competitive learning and Kohonen's self-organising
   maps, where the competition is built in rather than learned.
 
@@ -18,7 +18,7 @@ Each model keeps its readable NumPy code next to it; the sample loops run
 in the room's ``_kernels`` (Numba), bit for bit the same.
 """
 
-from .bars import BarCode, bar_code, bar_images, bars, mean_abs_correlation
+from .bars_problem import BarCode, bar_code, bar_images, bars, mean_abs_correlation
 from .foldiak import Foldiak, FoldiakLayer
 from .foldiak_trainer import FoldiakTrainer
 
