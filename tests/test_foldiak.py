@@ -58,6 +58,12 @@ def test_kernel_and_numpy_prediction_are_bit_identical():
     slow = hm.FoldiakTrainer(layer, compiled_prediction=False).predict_batch(X)
     assert_array_equal(fast, slow)
     assert_array_equal(hm.FoldiakTrainer(layer).predict(X[5]), Ya[5])
+    # an asymmetric W assigned by hand: the kernel's transposed copy must still give W y*, not W^T y*
+    rng = np.random.default_rng(0)
+    layer.W = -rng.random((8, 8)) * np.triu(np.ones((8, 8)), 1) * 3.0
+    Ya = layer.run(X, compiled=True)
+    assert_array_equal(Ya, layer.run(X, compiled=False))
+    assert_array_equal(Ya, ref.respond(layer.Q, layer.W, layer.t, X, **SETTINGS)[0])
 
 
 def test_training_agrees_with_the_textbook_twin():
