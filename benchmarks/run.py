@@ -7,7 +7,7 @@ Run from the repository root with the environment hebbmem is installed in::
     python benchmarks/run.py --only seed000,threads      # some workloads
     python benchmarks/run.py --only memory --no-canns    # capacity_curve and modern recall
     python benchmarks/run.py --only storkey --no-canns   # Storkey low-rank vs dense (about 2 min)
-    python benchmarks/run.py --only foldiak --no-canns   # Földiák's network vs a NumPy loop (about 1 min)
+    python benchmarks/run.py --only foldiak --no-canns   # Földiák's network vs a NumPy loop (about 2 min)
     python benchmarks/run.py --repeat 9                  # more rounds per row
 
 It prints a table per workload and a table of targets (PASS / MISS), and
