@@ -400,6 +400,19 @@ class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
         return -0.5 * np.einsum("ij,ij->i", S, H) + self.bias * S.sum(axis=1)
 
 
+def _turn_on(z):
+    """``1 / (1 + exp(-z))`` with the C library's ``exp``, as the kernel computes it.
+
+    NumPy's vectorised ``exp`` may differ from libm's in the last bit, which
+    could flip a comparison with ``U``; ``math.exp`` is libm's. Where
+    ``exp(-z)`` overflows the kernel gets inf, hence 0.
+    """
+    try:
+        return 1.0 / (1.0 + math.exp(-z))
+    except OverflowError:
+        return 0.0
+
+
 def _glauber_sweep_numpy(JT, H, S, keys, U, coef, thr, flips):
     """One Glauber sweep in NumPy (the readable twin of ``_kernels.glauber_sweep``)."""
     n = S.shape[1]
@@ -411,7 +424,7 @@ def _glauber_sweep_numpy(JT, H, S, keys, U, coef, thr, flips):
             if math.isinf(coef):
                 new = 1.0 if x > 0 else (-1.0 if x < 0 else s)
             else:
-                new = 1.0 if U[b, t] < 1.0 / (1.0 + np.exp(-coef * x)) else -1.0
+                new = 1.0 if U[b, t] < _turn_on(coef * x) else -1.0
             if new != s:
                 S[b, i] = new
                 H[b] += (new + new) * JT[i]
