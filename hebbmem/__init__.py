@@ -27,7 +27,10 @@ importing nothing from another family:
 * :mod:`hebbmem.competitive`: competitive learning and sparse coding.
   Földiák's :class:`FoldiakLayer` (Hebbian feed-forward, anti-Hebbian
   lateral weights, adaptive thresholds), its rule :class:`Foldiak` and
-  :class:`FoldiakTrainer`, and the bars problem.
+  :class:`FoldiakTrainer`, and the bars problem. Hard winner-take-all:
+  :class:`CompetitiveLayer` with :class:`WinnerTakeAll` (online k-means, with
+  a conscience against dead units) and Kohonen's :class:`SelfOrganizingMap`
+  with :class:`SOMTrainer` (MiniSom's schedules).
 
 Shared, small, at the top level (no family is imported by them):
 ``_validation`` (input checks and their messages), :mod:`hebbmem.exceptions`,
@@ -92,6 +95,14 @@ from .plasticity import (
 )
 from .reward import RewardModulatedSTDP, RewardModulatedSTDPTrainer
 from .competitive import Foldiak, FoldiakLayer, FoldiakTrainer
+from .competitive import (  # competitive learning and self-organising maps (issue 16)
+    CompetitiveLayer,
+    CompetitiveTrainer,
+    Kohonen,
+    SelfOrganizingMap,
+    SOMTrainer,
+    WinnerTakeAll,
+)
 from .analysis._analyzer import HopfieldAnalyzer
 
 __all__ = [
@@ -133,6 +144,13 @@ __all__ = [
     "WeightMatrixTooLargeError",
     "load",
     "ModelFileError",
+    # competitive learning and self-organising maps (issue 16)
+    "CompetitiveLayer",
+    "WinnerTakeAll",
+    "CompetitiveTrainer",
+    "SelfOrganizingMap",
+    "Kohonen",
+    "SOMTrainer",
 ]
 
 

@@ -12,7 +12,16 @@ holds the classic ways of doing it:
   thresholds give a sparse, decorrelated code), with the bars problem to
   test it (:mod:`~hebbmem.competitive.bars_problem`);
 * hard winner-take-all competitive learning and Kohonen's self-organising
-  maps, where the competition is built in rather than learned.
+  maps, where the competition is built in rather than learned:
+
+  - :mod:`~hebbmem.competitive.competitive`: :class:`CompetitiveLayer`, the
+    rule :class:`WinnerTakeAll` (with DeSieno's conscience and
+    frequency-sensitive learning against dead units) and
+    :class:`CompetitiveTrainer`: online k-means;
+  - :mod:`~hebbmem.competitive.som`: Kohonen's :class:`SelfOrganizingMap` and
+    its measurements (quantisation and topographic errors, the U-matrix);
+  - :mod:`~hebbmem.competitive.som_trainer`: the rule :class:`Kohonen`
+    (Gaussian neighbourhood, MiniSom's decay schedules) and :class:`SOMTrainer`.
 
 Each model keeps its readable NumPy code next to it; the sample loops run
 in the room's ``_kernels`` (Numba), bit for bit the same.
@@ -21,6 +30,11 @@ in the room's ``_kernels`` (Numba), bit for bit the same.
 from .bars_problem import BarCode, bar_code, bar_images, bars, mean_abs_correlation
 from .foldiak import Foldiak, FoldiakLayer
 from .foldiak_trainer import FoldiakTrainer
+
+# --- competitive learning and self-organising maps (issue 16, items 2 and 3) ---
+from .competitive import CompetitiveLayer, CompetitiveTrainer, WinnerTakeAll
+from .som import SelfOrganizingMap
+from .som_trainer import Kohonen, SOMTrainer
 
 __all__ = [
     "FoldiakLayer",
@@ -31,4 +45,11 @@ __all__ = [
     "bar_code",
     "BarCode",
     "mean_abs_correlation",
+    # competitive learning and self-organising maps
+    "CompetitiveLayer",
+    "WinnerTakeAll",
+    "CompetitiveTrainer",
+    "SelfOrganizingMap",
+    "Kohonen",
+    "SOMTrainer",
 ]
