@@ -42,7 +42,8 @@ def _grid_ticks(ax, rows, cols):
     ax.set_ylabel("row i")
 
 
-def plot_umatrix(som, ax=None, *, scaling="sum", cmap="bone_r", colorbar=True, title="U-matrix"):
+def plot_umatrix(som, ax=None, *, scaling="sum", cmap="bone_r", colorbar=True, title="U-matrix", vmin=None,
+                 vmax=None):
     """Draw the U-matrix: dark cells are far from their neighbours (borders between clusters).
 
     Parameters
@@ -54,9 +55,12 @@ def plot_umatrix(som, ax=None, *, scaling="sum", cmap="bone_r", colorbar=True, t
     scaling : {"sum", "mean"}, default="sum"
         Passed to ``distance_map``.
     cmap : str, default="bone_r"
-        Light for 0 (inside a cluster), dark for 1 (a border), as in MiniSom's examples.
+        Light for small distances (inside a cluster), dark for large ones (a border).
     colorbar : bool, default=True
     title : str or None, default="U-matrix"
+    vmin, vmax : float, optional
+        The ends of the colour scale; default the smallest and largest value
+        drawn (the U-matrix's own range, for contrast), as MiniSom's examples.
 
     Returns
     -------
@@ -73,7 +77,7 @@ def plot_umatrix(som, ax=None, *, scaling="sum", cmap="bone_r", colorbar=True, t
         if U.ndim != 2 or U.size == 0:
             raise ValueError(f"a U-matrix has shape (rows, cols); got shape {U.shape}.")
     ax = _new_axes(ax)
-    image = ax.imshow(U, cmap=cmap, vmin=0.0, vmax=max(1.0, float(U.max())), interpolation="nearest")
+    image = ax.imshow(U, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     _grid_ticks(ax, *U.shape)
     if colorbar:
         ax.figure.colorbar(image, ax=ax, label="distance to neighbours (normalised)")
