@@ -91,7 +91,7 @@ def nearest_two(W2, X, compiled=True):
     d_best, d_second = np.empty(n), np.empty(n)
     if compiled:
         WT = np.ascontiguousarray(W2.T)
-        kernels().nearest_two(WT, X, best, second, d_best, d_second, np.empty(m))
+        kernels().nearest_two(WT, X, best, second, d_best, d_second, np.empty((2, m)))
         return best, second, d_best, d_second
     chunk = max(1, (1 << 22) // max(1, W2.size))  # about 32 MB of differences at a time
     rows = np.arange(m)

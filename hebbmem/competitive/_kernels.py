@@ -235,26 +235,78 @@ def _argmin(dist):
 
 
 @jit
+def _squared_distances_two(WT, x0, x1, d0, d1):
+    """:func:`squared_distances_t` for two inputs in one pass over ``WT`` (each sum in the same order).
+
+    Reading the weights once for two inputs: measured 0.67 -> 0.43 s for the
+    2,000 MNIST digits against a 20 x 20 map, whose weights do not fit in L2.
+    """
+    d, m = WT.shape
+    for u in range(m):
+        d0[u] = 0.0
+        d1[u] = 0.0
+    k = 0
+    while k + 2 <= d:
+        r0, r1 = WT[k], WT[k + 1]
+        a0, a1, b0, b1 = x0[k], x0[k + 1], x1[k], x1[k + 1]
+        for u in range(m):
+            w0 = r0[u]
+            w1 = r1[u]
+            s0 = a0 - w0
+            s1 = a1 - w1
+            t0 = b0 - w0
+            t1 = b1 - w1
+            d0[u] = (d0[u] + s0 * s0) + s1 * s1
+            d1[u] = (d1[u] + t0 * t0) + t1 * t1
+        k += 2
+    if k < d:
+        row = WT[k]
+        a0, b0 = x0[k], x1[k]
+        for u in range(m):
+            s0 = a0 - row[u]
+            t0 = b0 - row[u]
+            d0[u] += s0 * s0
+            d1[u] += t0 * t0
+
+
+@jit
+def _best_two(dist):
+    """The nearest unit and the second nearest (ties: the lowest index); -1 and inf with one unit."""
+    b = _argmin(dist)
+    c = -1
+    dc = np.inf
+    for u in range(dist.shape[0]):
+        if u != b and (c < 0 or dist[u] < dc):
+            c = u
+            dc = dist[u]
+    return b, c, dc
+
+
+@jit
 def nearest_two(WT, X, best, second, d_best, d_second, dist):
     """For every row of ``X``: the nearest unit and the second nearest, with their squared distances.
 
     Ties go to the lowest index. With a single unit, ``second`` is -1 and
-    ``d_second`` is inf. ``dist`` (n_units,) is scratch.
+    ``d_second`` is inf. ``dist`` (2, n_units) is scratch. Rows are taken
+    two at a time (one pass over the weights); each distance is summed as in
+    :func:`squared_distances_t`.
     """
-    m = WT.shape[1]
-    for s in range(X.shape[0]):
-        squared_distances_t(WT, X[s], dist)
-        b = _argmin(dist)
-        best[s] = b
-        d_best[s] = dist[b]
-        c = -1
-        dc = np.inf
-        for u in range(m):
-            if u != b and (c < 0 or dist[u] < dc):
-                c = u
-                dc = dist[u]
-        second[s] = c
-        d_second[s] = dc
+    n = X.shape[0]
+    s = 0
+    while s < n:
+        if s + 1 < n:
+            _squared_distances_two(WT, X[s], X[s + 1], dist[0], dist[1])
+            pair = 2
+        else:
+            squared_distances_t(WT, X[s], dist[0])
+            pair = 1
+        for q in range(pair):
+            b, c, dc = _best_two(dist[q])
+            best[s + q] = b
+            d_best[s + q] = dist[q, b]
+            second[s + q] = c
+            d_second[s + q] = dc
+        s += pair
 
 
 @jit

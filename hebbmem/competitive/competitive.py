@@ -226,13 +226,20 @@ class WinnerTakeAll:
       Ahalt et al. 1990): the winner minimises :math:`(n_i + 1)\,\|x - w_i\|^2`,
       so units that have won often look further away.
 
+    The bias :math:`C` is a squared distance: it must be comparable to the
+    squared distances between units and inputs (DeSieno's 10 suits inputs of
+    order 1). Frequency-sensitive learning needs no scale. Either one, run for
+    a few epochs before k-means (``model.init_state()`` in between, so that
+    the rate :math:`1/n_c` counts afresh), also makes it rarer that two units
+    share one cluster while another cluster has none, k-means' local optimum.
+
     Parameters
     ----------
     learning_rate : float in (0, 1], default=0.1
     schedule : {"constant", "kmeans"}, default="constant"
     fairness : {None, "conscience", "frequency"}, default=None
     conscience_bias : float >= 0, default=10.0
-        DeSieno's :math:`C`.
+        DeSieno's :math:`C`, in units of squared distance.
     conscience_rate : float in (0, 1], default=1e-4
         DeSieno's :math:`\beta`.
 
