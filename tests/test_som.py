@@ -347,6 +347,8 @@ def test_bad_data_and_calls_are_refused():
         trainer.train(np.zeros((5, 4)), epochs=2, num_iteration=10)
     with pytest.raises(ValueError, match="'num_iteration'"):
         trainer.train(np.zeros((5, 4)), num_iteration=0)
+    with pytest.raises(hm.WeightMatrixTooLargeError, match="sample order of 1,000,000,000,000,000,000 iterations.*Nothing was allocated"):
+        trainer.train(np.zeros((5, 4)), num_iteration=10 ** 18)
     with pytest.raises(ValueError, match=r"stack of images: flatten"):
         trainer.train(np.zeros((5, 2, 2)))
     with pytest.raises(ValueError, match="NaN or inf"):

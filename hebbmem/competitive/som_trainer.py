@@ -28,7 +28,7 @@ import sys
 import numpy as np
 
 from .._trainer import Trainer
-from .._validation import check_bool, check_choice, check_int, check_real
+from .._validation import check_bool, check_bytes_fit, check_choice, check_int, check_real
 from ._distances import kernels, squared_distances
 from .som import SelfOrganizingMap
 
@@ -292,6 +292,9 @@ class SOMTrainer(Trainer):
                                  f"(passes over the data), not both; got num_iteration={num_iteration}, "
                                  f"epochs={epochs}, use_epochs={use_epochs}.")
         W = model._weights()
+        T = epochs * X.shape[0] if num_iteration is None else num_iteration
+        check_bytes_fit(16 * T, f"The sample order of {T:,} iterations",
+                        "Train in several calls (each runs its own schedule), or with fewer iterations.")
         order, step_of, n_steps = self._plan(X.shape[0], epochs, num_iteration, random_order, use_epochs)
         T = len(order)
         rows, cols, n = W.shape
