@@ -250,8 +250,8 @@ def _physical_memory():
 
 def human_bytes(n_bytes):
     """``n_bytes`` in B, KiB, MiB, ... for messages."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if n_bytes < 1024 or unit == "PiB":
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"):
+        if n_bytes < 1024 or unit == "YiB":
             return f"{n_bytes:.1f} {unit}" if unit != "B" else f"{n_bytes} B"
         n_bytes /= 1024
 

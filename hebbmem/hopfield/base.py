@@ -15,7 +15,7 @@ from .._validation import as_pattern_matrix, check_int, check_real, check_seed
 from ..exceptions import NotTrainedError
 from ..io import save
 from ..random import generator
-from . import dynamics
+from . import _files, dynamics
 from ._weights import DenseWeights, check_dense_fits, check_state_fits
 from .rules import Rule
 
@@ -210,9 +210,27 @@ class Network:
     def save(self, path):
         """Write the network (parameters, state, generator, weights, rules) to ``path``; see :mod:`hebbmem.io`.
 
-        ``hebbmem.load(path)`` gives back a network that recalls bit for bit the same.
+        ``hebbmem.load(path)`` gives back a network that recalls bit for bit the same. A symbolic link
+        at ``path`` is written through; folders, devices and pipes are refused; the file there is
+        replaced only once the new one is complete.
         """
         save(self, path)
+
+    def _save_parts(self, arrays):
+        """File hook of :func:`hebbmem.io.save`: parameters, and the weights in their storage form."""
+        return _files.save_parts(self, arrays)
+
+    @classmethod
+    def _load_parts(cls, params, header, archive, path):
+        """File hook of :func:`hebbmem.load`: a network with the saved parameters, state and weights."""
+        return _files.load_parts(cls, params, header, archive, path)
+
+    def _recorded_rule(self):
+        """Trainer hook: the rule that trained this network last (a fresh copy), or None.
+
+        ``hebbmem.Trainer(model)`` without a rule continues with it, e.g. after ``hebbmem.load``.
+        """
+        return _files.recorded_rule(self)
 
     # ----------------------------------------------------------------- energy
     @property
@@ -281,7 +299,9 @@ class Network:
         shown = [f"num_neurons={self.num_neurons}"]
         for name, default in defaults.items():
             value = getattr(self, name, default)
-            if name != "num_neurons" and value is not default and value != default:
+            if isinstance(value, np.ndarray):  # e.g. an annealing schedule
+                shown.append(f"{name}={value.tolist()!r}" if value.size <= 6 else f"{name}=<{value.size} values>")
+            elif name != "num_neurons" and value is not default and value != default:
                 shown.append(f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
 

@@ -28,6 +28,7 @@ import numpy as np
 from .._progress import ProgressLine
 from .._validation import as_pattern_matrix, check_bool, check_int, check_real
 from ..exceptions import ConvergenceWarning
+from ..io import register
 from .networks import HopfieldNetwork
 from .result import RecallResult
 from .stochastic import _CurieWeissCouplings
@@ -44,6 +45,7 @@ def _log_cosh(a):
     return a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)
 
 
+@register
 class ContinuousHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
     r"""Hopfield's (1984) continuous network: graded outputs, an ODE, a Lyapunov energy.
 

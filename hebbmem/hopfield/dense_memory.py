@@ -14,6 +14,7 @@ from . import dynamics
 from .._progress import ProgressLine
 from .._validation import as_pattern_matrix, check_bool, check_int
 from ..exceptions import ConvergenceWarning
+from ..io import register
 from .modern import _PatternMemory
 from .result import RecallResult
 
@@ -27,6 +28,7 @@ def _interaction(x, degree, rectified):
     return x ** degree
 
 
+@register
 class DenseAssociativeMemory(_PatternMemory):
     r"""Dense associative memory of Krotov and Hopfield (2016): a polynomial energy.
 

@@ -27,6 +27,7 @@ import numpy as np
 from .._progress import ProgressLine
 from .._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
 from ..exceptions import ConvergenceWarning, NotTrainedError
+from ..io import register
 from .base import Network
 from .result import RecallResult
 from .rules import AntiHebbian, Hebbian
@@ -109,6 +110,10 @@ class _PatternMemory(Network):
         X, _ = as_pattern_matrix(data, what=what, n_neurons=self.num_neurons, bipolar=self._bipolar_memory)
         return X
 
+    def _recorded_rule(self):
+        """Trainer hook: storing the patterns is this model's only rule, so ``Trainer(model)`` stores."""
+        return Hebbian()
+
     def reset_weights(self):
         """Forget every stored pattern (``train`` adds to the memory; this starts over)."""
         self.memory = None
@@ -139,6 +144,7 @@ class _PatternMemory(Network):
         return np.random.default_rng(rng)
 
 
+@register
 class ModernHopfieldNetwork(_PatternMemory):
     r"""The modern (continuous, dense) Hopfield network of Ramsauer et al. (2020).
 

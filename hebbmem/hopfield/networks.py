@@ -8,8 +8,8 @@ import numpy as np
 from .._progress import ProgressLine
 from .._validation import as_pattern_matrix, check_bool, check_choice, check_compiled, check_int, check_real, check_seed
 from ..exceptions import ConvergenceWarning
-from ..io import fail, register
-from . import _files, dynamics
+from ..io import register
+from . import dynamics
 from ._weights import comparison_threshold
 from .base import Network
 from .result import RecallResult
@@ -251,25 +251,6 @@ class HopfieldNetwork(Network):
             ConvergenceWarning,
             stacklevel=3,
         )
-
-
-    # ------------------------------------------------------------------ files
-    def _save_parts(self, arrays):
-        """File hook of :func:`hebbmem.io.save`: parameters, and the weights in their storage form."""
-        return _files.network_params(self), {"weights": _files.describe_weights(self._weights, arrays)}
-
-    @classmethod
-    def _load_parts(cls, params, header, archive, path):
-        """File hook of :func:`hebbmem.load`: a network with the saved parameters, state and weights."""
-        _files.check_params(cls, params, path)
-        try:
-            model = cls(**params)  # the constructor validates every parameter
-        except (TypeError, ValueError, MemoryError) as err:
-            raise fail(path, f"its network parameters are invalid: {err}") from None
-        n = model.num_neurons
-        model.s = archive.get("state", (n,)).astype(np.float32)
-        model._set_weights(_files.build_weights(header.get("weights"), archive, n, path))
-        return model
 
 
 _CANNS_MODEL_KWARGS = ("name", "mode")  # brainpy's DynamicalSystem arguments: accepted, unused

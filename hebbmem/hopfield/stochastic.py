@@ -39,6 +39,7 @@ import numpy as np
 from . import dynamics
 from .._progress import ProgressLine
 from .._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
+from ..io import register
 from .networks import HopfieldNetwork
 from .result import RecallResult
 from .rules import Hebbian
@@ -138,6 +139,13 @@ class _CurieWeissCouplings:
         else:
             self._hebbian = None
 
+    def _set_weights(self, rep):
+        # Weights without Hebbian terms (assigned, Storkey, pseudo-inverse, dense sums) have no
+        # Hebbian normalisation to undo: 'auto' then means J = W. _note_rule runs after this.
+        super()._set_weights(rep)
+        if getattr(rep, "terms", None) is None:
+            self._hebbian = None
+
     def reset_weights(self):
         """Forget everything stored (see :meth:`HopfieldNetwork.reset_weights`)."""
         parent = getattr(super(), "reset_weights", None)
@@ -178,6 +186,7 @@ class _CurieWeissCouplings:
         return cached[2]
 
 
+@register
 class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
     r"""A Hopfield network with Glauber (heat-bath) updates at temperature T.
 
