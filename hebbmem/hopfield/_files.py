@@ -137,6 +137,8 @@ def load_parts(cls, values, header, archive, path):
         _load_memory(model, header, archive, n, path)
     else:
         desc = field(header, "weights", ("dict", None), path)
+        if desc is None and any(name.startswith("w.") for name in archive.names):
+            raise fail(path, "its header says the network has no weights, but it holds weight arrays.", _CORRUPT)
         model._set_weights(None if desc is None else build_weights(desc, archive, n, path))
     if hasattr(model, "_hebbian"):
         model._hebbian = _load_couplings(header, model._weights, path)
@@ -144,7 +146,9 @@ def load_parts(cls, values, header, archive, path):
 
 
 def _load_memory(model, header, archive, n, path):
-    if not field(header, "memory", "bool", path):
+    if field(header, "memory", "bool", path) != ("memory" in archive.names):
+        raise fail(path, "its header and its arrays disagree on whether it stores patterns ('memory').", _CORRUPT)
+    if "memory" not in archive.names:
         return
     X = archive.get("memory", (None, n), dtypes=(model._dtype.name,))
     if X.shape[0] == 0:
@@ -159,11 +163,16 @@ def _load_memory(model, header, archive, n, path):
 def _load_couplings(header, rep, path):
     """``model._hebbian`` (the train calls' sizes while every rule was Hebbian), checked against the terms."""
     c = field(header, "couplings", ("dict", None), path)
+    terms = getattr(rep, "terms", None) or []
     if c is None:
+        # None with Hebbian terms happens only after calls that disagreed on normalize (see _note_rule)
+        single = all(t.divisor == t.A.shape[0] for t in terms) or all(t.divisor == 1 for t in terms)
+        if terms and single and all(t.A.shape[0] > 1 for t in terms):
+            raise fail(path, "its record of the Hebbian train calls (couplings) is missing, but its Hebbian "
+                             "terms say what it must be.", _CORRUPT)
         return None
     sizes = field(c, "train_sizes", "list", path, where="couplings", max_len=100_000)
     normalize = field(c, "normalize", "bool", path, where="couplings")
-    terms = getattr(rep, "terms", None) or []
     ok = (len(sizes) == len(terms) and all(isinstance(s, int) and not isinstance(s, bool) for s in sizes)
           and all(t.A.shape[0] == s and t.divisor == (s if normalize else 1) for t, s in zip(terms, sizes)))
     if not ok:
@@ -266,7 +275,28 @@ def build_weights(desc, archive, n, path):
         rep.pinv_patterns = patterns
     rules = field(desc, "rules", "list", path, where=where, default=[])
     rep.rules = tuple(_build_rule(r, k, path) for k, r in enumerate(rules))
+    _check_rules(rep, path)
     return rep
+
+
+def _check_rules(rep, path):
+    """The recorded rules must be those that built the weights (Trainer(model) continues with the last)."""
+    rules, terms = rep.rules, getattr(rep, "terms", None)
+    if terms is not None:  # one (anti-)Hebbian rule per term, the last len(terms) rules
+        ok = len(rules) >= len(terms)
+        for rule, term in zip(rules[len(rules) - len(terms):], terms):
+            if isinstance(rule, _CustomRule):  # a rule of the user's own: nothing to compare
+                continue
+            ok = ok and (isinstance(rule, Hebbian) and rule._sign == term.sign
+                         and rule.learning_rate == term.learning_rate and rule.zero_diagonal == term.zero_diagonal
+                         and term.divisor == (term.A.shape[0] if rule.normalize else 1))
+        if not ok:
+            raise fail(path, "its recorded rules do not match its Hebbian terms.", _CORRUPT)
+    last = rules[-1] if rules else None
+    if isinstance(last, PseudoInverse):
+        patterns = getattr(rep, "pinv_patterns", None)
+        if patterns is None or (not last.zero_diagonal and rep.kind == "lowrank" and np.any(rep.d != 0)):
+            raise fail(path, "its recorded PseudoInverse rule does not match its weights.", _CORRUPT)
 
 
 def _build_terms(terms, archive, n, path):

@@ -227,8 +227,8 @@ def _read_header(archive, path):
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise fail(path, f"its format version must be a positive integer; it holds {show(version)}.", _CORRUPT)
+    written = field(header, "hebbmem_version", "str", path, max_len=40)
     if version > VERSION:
-        written = header.get("hebbmem_version")
         raise fail(path, f"it was written by a newer hebbmem ({show(written)}, format version "
                          f"{show(version)}); this hebbmem reads format version {VERSION}.",
                    "Upgrade hebbmem (pip install -U hebbmem) to load it.")
@@ -254,6 +254,9 @@ def _restore_rng(model, header, path):
     state = field(header, "rng", "dict", path)
     kind = field(state, "bit_generator", "str", path, where="rng", choices=_GENERATORS)
     why = "it does not round-trip (values out of range)"
+    if not _natural_numbers(state) or state.get("has_uint32", 0) not in (0, 1):
+        raise fail(path, f"the random generator's state is invalid for {kind}: every number in it must be an "
+                         f"integer >= 0 (has_uint32: 0 or 1).", _CORRUPT)
     try:
         bit_generator = getattr(np.random, kind)()
         bit_generator.state = state
@@ -263,6 +266,20 @@ def _restore_rng(model, header, path):
     if not ok:
         raise fail(path, f"the random generator's state is invalid for {kind}: {why}.", _CORRUPT)
     model.rng = np.random.Generator(bit_generator)
+
+
+def _natural_numbers(value):
+    """Whether every number in a generator state (dicts and lists of ints) is an int >= 0 (no bools, floats)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, bool) or isinstance(item, float) or (isinstance(item, int) and item < 0):
+            return False
+    return True
 
 
 def _short(err):

@@ -33,6 +33,9 @@ class ModelFileError(ValueError):
     """A file that :func:`hebbmem.load` cannot read as a hebbmem model: the message says why."""
 
 
+ModelFileError.__module__ = "hebbmem.io"  # where users import it from (also hebbmem.ModelFileError)
+
+
 def fail(path, why, fix=""):
     """The :class:`ModelFileError` for ``path``: why it cannot be loaded, and the fix."""
     return ModelFileError(f"Cannot load {os.fspath(path)!r} as a hebbmem model: {why}" + (f" {fix}" if fix else ""))
@@ -144,7 +147,7 @@ def field(obj, key, kind, path, *, where="", low=None, high=None, low_open=False
     if ok and max_len is not None and matched in ("list", "str") and len(value) > max_len:
         ok = False
     if not ok:
-        expected = _expected(kinds, low, high, low_open, choices, max_len)
+        expected = _expected(kinds, low, high, low_open, choices, max_len if matched in ("list", "str") else None)
         raise fail(path, f"its header field {name!r} must be {expected}; it holds {show(obj[key])}.", _FIX)
     return value
 

@@ -76,7 +76,8 @@ def load_parts(cls, values, header, archive, path):
     model.seed = seed
     model.W = archive.get("W", shape, dtypes=("float64",))
     present = field(header, "layer_state", "list", path, max_len=len(STATE[name]))
-    if not set(present) <= set(STATE[name]) or len(set(present)) != len(present):
+    in_file = set(STATE[name]) & archive.names
+    if set(present) != in_file or len(set(present)) != len(present):
         raise fail(path, f"its list of layer state arrays {present!r:.80} is not one of {name}'s.", _CORRUPT)
     sizes = {"in": p["input_size"], "out": p["output_size"]}
     for key, side in STATE[name].items():
