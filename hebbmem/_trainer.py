@@ -15,7 +15,7 @@ rooms (:mod:`hebbmem.hopfield.trainers`, :mod:`hebbmem.plasticity.trainers`);
 
 import numpy as np
 
-from ._validation import check_bool, check_compiled, check_int, check_real
+from ._validation import MAX_COUNT, check_bool, check_compiled, check_int, check_real
 
 __all__ = ["Trainer"]
 
@@ -283,7 +283,7 @@ class Trainer:
     def _check_num_iter(num_iter, method):
         if num_iter is None:
             return None
-        return check_int(num_iter, "num_iter", method, low=1,
+        return check_int(num_iter, "num_iter", method, low=1, high=MAX_COUNT,
                          fix="It caps the iterations of this call; leave it out to use the network's max_iter.")
 
     def __repr__(self):

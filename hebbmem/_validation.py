@@ -12,12 +12,18 @@ import numpy as np
 from .exceptions import WeightMatrixTooLargeError
 
 __all__ = [
+    "MAX_COUNT",
     "check_int",
     "check_real",
     "check_bool",
     "check_choice",
     "as_pattern_matrix",
 ]
+
+
+#: The largest iteration count (max_iter, num_iter, epochs, sweeps) accepted anywhere: a billion
+#: passes already take days, and every count stays far inside the kernels' 64-bit integers.
+MAX_COUNT = 10 ** 9
 
 
 def _param_error(name, owner, expected, value, exc=ValueError, fix=""):
@@ -39,10 +45,12 @@ def check_int(value, name, owner, *, low=None, high=None, fix=""):
     the firing threshold, a real number, and is not checked here.)
     """
     expected = "an int"
-    if low is not None:
+    if low is not None and high is not None:
+        expected += f" from {low:,} to {high:,}"
+    elif low is not None:
         expected += f" >= {low}"
-    if high is not None:
-        expected += f" <= {high}"
+    elif high is not None:
+        expected += f" <= {high:,}"
     if isinstance(value, (bool, np.bool_)):
         raise _param_error(name, owner, expected, value, TypeError, fix)
     if not isinstance(value, numbers.Integral):

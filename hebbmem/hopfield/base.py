@@ -21,6 +21,23 @@ from .rules import Rule
 
 __all__ = ["Network"]
 
+#: Every energy term stays below this in magnitude (|theta| * N, |W_ij| summed over a row): no overflow.
+MAX_ENERGY = 1e300
+
+
+def check_threshold(value, name, owner, num_neurons):
+    """A firing threshold: a finite real with |value| * num_neurons <= 1e300, so energies never overflow."""
+    value = check_real(value, name, owner)
+    bound = MAX_ENERGY / max(num_neurons, 1)
+    if abs(value) > bound:
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be a finite real number with |{name}| <= 1e300 / "
+            f"num_neurons = {bound:.4g}: beyond it the energy term {name} * sum(s) overflows float64. Got "
+            f"{value!r} instead. (A threshold above every field the weights can produce, sum_j |W_ij|, "
+            f"already keeps every neuron off.)"
+        )
+    return value
+
 
 class Network:
     r"""Base class: a network of ``num_neurons`` neurons with weights, a state and an energy.
@@ -62,7 +79,7 @@ class Network:
         self.num_neurons = check_int(num_neurons, "num_neurons", owner, low=1,
                                      fix="It is the number of neurons, e.g. 784 for 28x28 images.")
         check_state_fits(self.num_neurons, owner)  # HopfieldNetwork(10**12): hebbmem's message, not NumPy's
-        self.bias = check_real(bias, "bias", owner)
+        self.bias = check_threshold(bias, "bias", owner, self.num_neurons)
         self.seed = check_seed(seed, owner)
         self._generator = None  # made on first use (see rng)
         self._weights = None
@@ -156,11 +173,12 @@ class Network:
     def W(self, value):
         n = self.num_neurons
         try:
-            if value is None or np.asarray(value).dtype == object:
+            if value is None or np.asarray(value).dtype.kind not in "biuf":  # objects, strings, complex
                 raise TypeError
             W = np.array(value, dtype=np.float64, copy=True)
         except (TypeError, ValueError):
-            raise TypeError(f"W must be a numeric array of shape ({n}, {n}); got {type(value).__name__}.") from None
+            kind = np.asarray(value).dtype if value is not None and np.ndim(value) else type(value).__name__
+            raise TypeError(f"W must be a real numeric array of shape ({n}, {n}); got {kind}.") from None
         if W.shape != (n, n):
             raise ValueError(
                 f"W must have shape ({n}, {n}) to match num_neurons={n}; got {W.shape}. "
@@ -168,6 +186,10 @@ class Network:
             )
         if not np.isfinite(W).all():
             raise ValueError("W contains NaN or inf; every weight must be finite.")
+        top = float(np.abs(W).sum(axis=1).max())
+        if not top <= MAX_ENERGY:
+            raise ValueError(f"W is too large: a field sum_j |W_ij| reaches {top:.3g}, and every field must stay "
+                             f"below 1e300 so that fields and energies never overflow float64. Scale W down.")
         self._set_weights(DenseWeights(W, 1.0))
 
     def _set_weights(self, rep):

@@ -47,8 +47,20 @@ def as_inputs(data, n_inputs, *, what, owner, max_ndim=2, allow_1d=True):
     if isinstance(data, (list, tuple)) and len(data) == 0:
         raise ValueError(f"{what} is empty: expected at least one input vector of length {n_inputs}.")
     try:
-        arr = np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError) as err:
+        arr = np.asarray(data)
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{what} must be real; got complex dtype {arr.dtype} (hebbmem never drops an "
+                            f"imaginary part silently: pass x.real or np.abs(x) if that is what you mean).")
+        if arr.dtype.kind not in "biuf" and arr.dtype != object:
+            raise TypeError(f"{what} must be numeric array-like (vectors of length {n_inputs}); got an array "
+                            f"of dtype {arr.dtype}.")
+        arr = arr.astype(np.float64, copy=False)
+    except TypeError as err:
+        if str(err).startswith(what):
+            raise
+        raise TypeError(f"{what} must be numeric array-like (vectors of length {n_inputs}); could not convert "
+                        f"it: {err}.") from None
+    except ValueError as err:
         raise TypeError(
             f"{what} must be numeric array-like (vectors of length {n_inputs}); "
             f"could not convert it: {err}. Ragged lists must be padded to a common length first."
