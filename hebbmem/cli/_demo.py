@@ -247,7 +247,7 @@ def run_demo(data="pictures", rule="hebbian", noise=0.3, size=128, asyn=False, s
 
         from hebbmem import plotting
 
-        title = (f"{RULES[rule]} rule, {noise * 100:g} % of bits flipped, N = {n:,} neurons"
+        title = (f"{RULES[rule]} rule, {noise * 100:g} % of bits flipped\nN = {n:,} neurons"  # two lines: a margin
                  f" ({'centred, ' if centering and rule in ('hebbian', 'antihebbian') else ''}"
                  f"threshold {threshold:g}, {'async' if asyn else 'sync'})")
         with step("drawing the figure", err):

@@ -288,11 +288,17 @@ class Network:
     # --------------------------------------------------------- canns' helpers
     @property
     def storage_capacity(self):
-        """The classical capacity estimate for Hebbian storage: ``max(1, int(0.14 * N))``.
+        """The classical capacity estimate for Hebbian storage: ``max(1, int(0.14 * N))``, whatever the rule.
 
-        Amit, Gutfreund and Sompolinsky (1985) give :math:`P_c \\approx 0.138 N`
-        random patterns; 0.14 is canns' rounding of it, kept so that canns
-        programs print the same numbers.
+        It follows canns, whose ``storage_capacity`` is this number for every
+        network, so that canns programs print the same numbers. Amit,
+        Gutfreund and Sompolinsky (1985) give :math:`P_c \\approx 0.138 N`
+        random patterns for Hebb's rule (retrieved with a few errors); 0.14 is
+        canns' rounding of it. Other rules store more: Storkey's rule about
+        :math:`N/\\sqrt{2 \\ln N}` random patterns as exact fixed points (33 at
+        N = 100, 62 at N = 200, measured; see :class:`~hebbmem.Storkey`), the
+        pseudo-inverse rule up to :math:`N - 1` linearly independent ones.
+        :func:`hebbmem.analysis.capacity_curve` measures any rule.
         """
         return max(1, int(0.14 * self.num_neurons))
 

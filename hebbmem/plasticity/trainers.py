@@ -17,16 +17,22 @@ bit-identical results; weights are plain float64 arrays (``model.W``, not
 ``model.W.value``).
 """
 
-import sys
-
 import numpy as np
 
+from .._progress import ProgressLine
 from .._validation import MAX_COUNT, check_bool, check_int
 from .layers import as_inputs
 from .rules import BCM, STDP, Oja, Sanger
 from .._trainer import Trainer
 
 __all__ = ["OjaTrainer", "SangerTrainer", "BCMTrainer", "STDPTrainer"]
+
+
+class _EpochProgress(ProgressLine):
+    """``OjaTrainer: epoch 3/50`` (on stderr in a terminal; one line at the end in a notebook)."""
+
+    def text(self, done, iteration):
+        return f"{self.label}: epoch {done}/{self.total}"
 
 
 def _rule_param(name):
@@ -122,6 +128,7 @@ class _OnlineTrainer(Trainer):
                 where = run_all(epochs)
             else:
                 history = [W.copy()] if record else None
+                bar = _EpochProgress(epochs, type(self).__name__) if progress else None
                 for e in range(epochs):
                     where = one_epoch()
                     if where is not None and where >= 0:
@@ -130,10 +137,9 @@ class _OnlineTrainer(Trainer):
                     if record:
                         history.append(W.copy())
                     if progress:
-                        sys.stderr.write(f"\r{type(self).__name__}: epoch {e + 1}/{epochs}")
-                        sys.stderr.flush()
+                        bar(e + 1, e + 1)
                 if progress:
-                    sys.stderr.write("\n")
+                    bar.close()
                 if record and (where is None or where < 0):
                     self.weight_history_ = np.stack(history)
         where = -1 if where is None else where

@@ -13,8 +13,8 @@ __all__ = ["plot_pattern", "plot_recall", "plot_weights"]
 
 
 def _new_axes(ax):
-    if ax is None:
-        _, ax = plt.subplots()
+    if ax is None:  # constrained layout: labels and outside legends stay inside the saved figure
+        _, ax = plt.subplots(layout="constrained")
     return ax
 
 
