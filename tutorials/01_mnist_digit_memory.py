@@ -822,10 +822,11 @@ for ax, set_name in zip(axes, probe_sets):
         ax.errorbar(np.array(NOISE_LEVELS) * 100, frac, yerr=spread, marker=marker, markersize=size, capsize=3,
                     label=rule_name)
     ax.set_title(set_name)
-    ax.set_xlabel(f"flipped pixels (%); {n_probes} noisy recalls per point (bars: ±1 standard error)")
+    ax.set_xlabel("flipped pixels (%)")
     ax.set_ylim(-0.05, 1.05)
 axes[0].set_ylabel("fraction recalled exactly")
 axes[0].legend(fontsize=8)
+fig.suptitle(f"{n_probes} noisy recalls per point (bars: ±1 standard error)", fontsize=9)
 show(fig, "01_noise_sweep")
 assert max(exact["stored digit + noise", "Hebbian, plain"]) == 0.0  # the claims below, checked
 assert min(exact["stored digit + noise", "PseudoInverse"]) == 1.0
