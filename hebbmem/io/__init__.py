@@ -159,8 +159,9 @@ def save(model, path):
         "network": {"class": cls.__name__, "params": params_},
         **record,
     }
-    if isinstance(getattr(cls, "rng", None), property):
-        header["rng"] = _jsonable(model.rng.bit_generator.state)
+    rng = getattr(model, "rng", None)  # a model's generator: a property (the networks) or an attribute
+    if isinstance(rng, np.random.Generator):
+        header["rng"] = _jsonable(rng.bit_generator.state)
     text = json.dumps(header, allow_nan=False, sort_keys=True)
     arrays["header"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     replace_file(path, lambda f: np.savez(f, **arrays))
@@ -249,8 +250,14 @@ def _build_model(header, archive, path):
 
 
 def _restore_rng(model, header, path):
-    if not isinstance(getattr(type(model), "rng", None), property):
-        return  # a model without a generator (the layers draw only their initial weights)
+    # Required for a model with a generator (checked on the class's property, or on the instance the
+    # family built: reading a lazy property would draw a generator from NumPy's global state).
+    needed = isinstance(getattr(type(model), "rng", None), property) or "rng" in vars(model)
+    if not needed and "rng" not in header:
+        return  # a model without a generator (the plasticity layers draw only their initial weights)
+    if not needed:
+        raise fail(path, f"it holds a random generator's state, but a {type(model).__name__} has no generator.",
+                   _CORRUPT)
     state = field(header, "rng", "dict", path)
     kind = field(state, "bit_generator", "str", path, where="rng", choices=_GENERATORS)
     why = "it does not round-trip (values out of range)"
