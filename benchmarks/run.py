@@ -7,6 +7,8 @@ Run from the repository root with the environment hebbmem is installed in::
     python benchmarks/run.py --only seed000,threads      # some workloads
     python benchmarks/run.py --only memory --no-canns    # capacity_curve and modern recall
     python benchmarks/run.py --only storkey --no-canns   # Storkey low-rank vs dense (about 2 min)
+    python benchmarks/run.py --only foldiak --no-canns   # Földiák's network vs a NumPy loop (about 2 min)
+    python benchmarks/run.py --only competitive --no-canns   # SOM vs MiniSom, k-means (about 5 min)
     python benchmarks/run.py --repeat 9                  # more rounds per row
 
 It prints a table per workload and a table of targets (PASS / MISS), and
@@ -41,11 +43,15 @@ from _memory import memory  # noqa: E402
 from _plasticity import plasticity  # noqa: E402
 from _references import warm_up_references  # noqa: E402
 from _trust import storkey  # noqa: E402
+from _foldiak import foldiak  # noqa: E402
+from _competitive import competitive  # noqa: E402
 
 WORKLOADS = {**WORKLOADS, "plasticity": plasticity}  # issue 8: canns' Oja/Sanger/BCM/STDP examples
 WORKLOADS["memory"] = memory  # issue 9: capacity_curve and modern Hopfield recall
 WORKLOADS["fresh"] = fresh  # issue 10: whole fresh processes through the seed API, first call included
 WORKLOADS["storkey"] = storkey  # issue 10: Storkey low-rank vs the dense Storkey of before
+WORKLOADS["foldiak"] = foldiak  # issue 16: Földiák's sparse coding vs a plain NumPy loop
+WORKLOADS["competitive"] = competitive  # issue 16: SOM vs MiniSom, competitive learning vs scikit-learn's KMeans
 
 DEFAULT_CANNS_PYTHON = "/work/canns-venv/bin/python"
 
@@ -223,7 +229,9 @@ def render(info, command, started, elapsed, results, ctx, repeat, quick, canns):
               "startup": "Workload 5: start-up",
               "threads": "Workload 6: thread hygiene",
               "memory": "Memory science: capacity_curve and modern Hopfield recall",
-              "plasticity": "Plasticity: canns 1.5.0's Oja, Sanger, BCM and STDP example loops (whole training loop)"}
+              "plasticity": "Plasticity: canns 1.5.0's Oja, Sanger, BCM and STDP example loops (whole training loop)",
+              "foldiak": "Földiák's sparse coding on the bars problem (training, 1 epoch)",
+              "competitive": "Competitive: self-organising maps against MiniSom, competitive learning against KMeans"}
     for name, res in results.items():
         if "rows" in res:
             section(titles[name], *_row_table(res["rows"]))

@@ -21,6 +21,16 @@ importing nothing from another family:
 * :mod:`hebbmem.plasticity`: online plasticity on feed-forward layers.
   :class:`LinearLayer`, :class:`SpikingLayer`, the rules :class:`Oja`,
   :class:`Sanger`, :class:`BCM`, :class:`STDP` and their trainers.
+* :mod:`hebbmem.reward`: reward learning on :class:`SpikingLayer` (built on
+  :mod:`hebbmem.plasticity`). :class:`RewardModulatedSTDP`, the three-factor
+  rule (eligibility traces and a delayed reward), and its trainer.
+* :mod:`hebbmem.competitive`: competitive learning and sparse coding.
+  Földiák's :class:`FoldiakLayer` (Hebbian feed-forward, anti-Hebbian
+  lateral weights, adaptive thresholds), its rule :class:`Foldiak` and
+  :class:`FoldiakTrainer`, and the bars problem. Hard winner-take-all:
+  :class:`CompetitiveLayer` with :class:`WinnerTakeAll` (online k-means, with
+  a conscience against dead units) and Kohonen's :class:`SelfOrganizingMap`
+  with :class:`SOMTrainer` (MiniSom's schedules).
 
 Shared, small, at the top level (no family is imported by them):
 ``_validation`` (input checks and their messages), :mod:`hebbmem.exceptions`,
@@ -84,6 +94,16 @@ from .plasticity import (
     SpikingLayer,
     STDPTrainer,
 )
+from .reward import RewardModulatedSTDP, RewardModulatedSTDPTrainer
+from .competitive import Foldiak, FoldiakLayer, FoldiakTrainer
+from .competitive import (  # competitive learning and self-organising maps (issue 16)
+    CompetitiveLayer,
+    CompetitiveTrainer,
+    Kohonen,
+    SelfOrganizingMap,
+    SOMTrainer,
+    WinnerTakeAll,
+)
 from .analysis._analyzer import HopfieldAnalyzer
 
 __all__ = [
@@ -110,6 +130,11 @@ __all__ = [
     "SangerTrainer",
     "BCMTrainer",
     "STDPTrainer",
+    "RewardModulatedSTDP",
+    "RewardModulatedSTDPTrainer",
+    "FoldiakLayer",
+    "Foldiak",
+    "FoldiakTrainer",
     "ModernHopfieldNetwork",
     "DenseAssociativeMemory",
     "StochasticHopfieldNetwork",
@@ -120,6 +145,13 @@ __all__ = [
     "WeightMatrixTooLargeError",
     "load",
     "ModelFileError",
+    # competitive learning and self-organising maps (issue 16)
+    "CompetitiveLayer",
+    "WinnerTakeAll",
+    "CompetitiveTrainer",
+    "SelfOrganizingMap",
+    "Kohonen",
+    "SOMTrainer",
 ]
 
 

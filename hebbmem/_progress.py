@@ -1,36 +1,74 @@
-"""A dependency-free progress line for recall (works in terminals and notebooks)."""
+"""A dependency-free progress line for long calls: live in a terminal, one plain line in a notebook.
+
+Where it writes:
+
+* in a terminal (or any stream that is not a Jupyter kernel's): one line on
+  stderr, redrawn in place with carriage returns, closed with a newline
+  (what tqdm does, and what canns programs show);
+* in a Jupyter kernel: nothing while it runs, then one plain summary line on
+  stdout when it closes. A notebook shows stderr in a red box and keeps every
+  redraw in the saved file; a committed notebook then reads as an error.
+"""
 
 import sys
 import time
 
+__all__ = ["ProgressLine", "in_notebook"]
+
+
+def in_notebook(stream=None):
+    """Whether ``stream`` (default: sys.stderr) belongs to a Jupyter kernel (ipykernel's OutStream)."""
+    stream = sys.stderr if stream is None else stream
+    return type(stream).__module__.split(".")[0] == "ipykernel"
+
 
 class ProgressLine:
-    """Rewrites one line on stderr: how many probes have settled, and the iteration.
+    """Rewrites one line: how many probes have settled, and the iteration.
 
-    Used by ``predict_batch(..., show_sample_progress=True)`` and
-    ``predict(..., show_progress=True)``.
+    Used by ``predict_batch(..., show_sample_progress=True)``,
+    ``predict(..., show_progress=True)`` and the analysis functions with
+    ``progress=True``. Subclasses change :meth:`text`.
+
+    Parameters
+    ----------
+    total : int
+    label : str
+    stream : file-like, optional
+        Where to draw (default: sys.stderr, or one line on sys.stdout at the
+        end in a Jupyter kernel; see the module docstring).
+    width : int, default=30
+        Characters of the bar.
     """
 
     def __init__(self, total, label, stream=None, width=30):
         self.total = total
         self.label = label
-        self.stream = sys.stderr if stream is None else stream
+        self.summary = stream is None and in_notebook()
+        self.stream = (sys.stdout if self.summary else sys.stderr) if stream is None else stream
         self.width = width
         self.start = time.perf_counter()
-        self._draw(0, 0)
+        self.state = (0, 0)
+        if not self.summary:
+            self._draw(0, 0)
+
+    def bar(self, done):
+        filled = int(self.width * done / self.total) if self.total else self.width
+        return "#" * filled + "-" * (self.width - filled)
+
+    def text(self, done, iteration):
+        """The line for ``done`` of ``total`` at ``iteration`` (without the carriage return)."""
+        elapsed = time.perf_counter() - self.start
+        return f"{self.label} [{self.bar(done)}] {done}/{self.total} settled | iteration {iteration} | {elapsed:.2f} s"
 
     def _draw(self, done, iteration):
-        filled = int(self.width * done / self.total) if self.total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        elapsed = time.perf_counter() - self.start
-        self.stream.write(
-            f"\r{self.label} [{bar}] {done}/{self.total} settled | iteration {iteration} | {elapsed:.2f} s"
-        )
+        self.stream.write("\r" + self.text(done, iteration))
         self.stream.flush()
 
     def __call__(self, done, iteration):
-        self._draw(done, iteration)
+        self.state = (done, iteration)
+        if not self.summary:
+            self._draw(done, iteration)
 
     def close(self):
-        self.stream.write("\n")
+        self.stream.write((self.text(*self.state) if self.summary else "") + "\n")
         self.stream.flush()

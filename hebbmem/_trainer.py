@@ -15,7 +15,7 @@ rooms (:mod:`hebbmem.hopfield.trainers`, :mod:`hebbmem.plasticity.trainers`);
 
 import numpy as np
 
-from ._validation import check_bool, check_compiled, check_int, check_real
+from ._validation import MAX_COUNT, check_bool, check_compiled, check_int, check_real
 
 __all__ = ["Trainer"]
 
@@ -36,8 +36,12 @@ class Trainer:
         model it knows how to train.
     rule : Rule, optional
         The learning rule, e.g. ``hebbmem.Hebbian()``, ``hebbmem.Storkey()``
-        or ``hebbmem.PseudoInverse()``. Needed unless a subclass overrides
-        :meth:`train`.
+        or ``hebbmem.PseudoInverse()``. Left out, the rule that trained
+        ``model`` last is used (a fresh copy with its parameters), which is
+        what a model loaded with :func:`hebbmem.load` recorded: a network
+        trained with Hebbian and then Storkey continues with Storkey; pass a
+        rule to continue with another. An untrained model needs a rule,
+        unless a subclass overrides :meth:`train`.
     show_iteration_progress : bool, default=False
         Show a progress line during :meth:`predict`.
     compiled_prediction : bool or "numba", default=True
@@ -86,6 +90,8 @@ class Trainer:
             )
         if isinstance(rule, type):
             raise TypeError(f"rule must be a Rule instance: write {rule.__name__}() with parentheses.")
+        if rule is None and hasattr(model, "_recorded_rule"):
+            rule = model._recorded_rule()  # continue with the rule that trained it last (e.g. after load)
         if rule is not None:
             accepts = getattr(model, "_accepts_rule", None)
             if accepts is None or not hasattr(model, "recall"):
@@ -119,7 +125,9 @@ class Trainer:
         if self.rule is None or model is None:
             raise TypeError(
                 f"{type(self).__name__}.{method}() needs a model and a rule: write "
-                f"hebbmem.Trainer(model, hebbmem.Hebbian()), or subclass Trainer and override {method}()."
+                f"hebbmem.Trainer(model, hebbmem.Hebbian()), or subclass Trainer and override {method}(). "
+                f"(Trainer(model) alone continues with the rule that trained the model last; this model "
+                f"has not been trained by a hebbmem rule.)"
             )
         return model
 
@@ -275,7 +283,7 @@ class Trainer:
     def _check_num_iter(num_iter, method):
         if num_iter is None:
             return None
-        return check_int(num_iter, "num_iter", method, low=1,
+        return check_int(num_iter, "num_iter", method, low=1, high=MAX_COUNT,
                          fix="It caps the iterations of this call; leave it out to use the network's max_iter.")
 
     def __repr__(self):

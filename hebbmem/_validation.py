@@ -12,12 +12,18 @@ import numpy as np
 from .exceptions import WeightMatrixTooLargeError
 
 __all__ = [
+    "MAX_COUNT",
     "check_int",
     "check_real",
     "check_bool",
     "check_choice",
     "as_pattern_matrix",
 ]
+
+
+#: The largest iteration count (max_iter, num_iter, epochs, sweeps) accepted anywhere: a billion
+#: passes already take days, and every count stays far inside the kernels' 64-bit integers.
+MAX_COUNT = 10 ** 9
 
 
 def _param_error(name, owner, expected, value, exc=ValueError, fix=""):
@@ -39,10 +45,12 @@ def check_int(value, name, owner, *, low=None, high=None, fix=""):
     the firing threshold, a real number, and is not checked here.)
     """
     expected = "an int"
-    if low is not None:
+    if low is not None and high is not None:
+        expected += f" from {low:,} to {high:,}"
+    elif low is not None:
         expected += f" >= {low}"
-    if high is not None:
-        expected += f" <= {high}"
+    elif high is not None:
+        expected += f" <= {high:,}"
     if isinstance(value, (bool, np.bool_)):
         raise _param_error(name, owner, expected, value, TypeError, fix)
     if not isinstance(value, numbers.Integral):
@@ -250,8 +258,8 @@ def _physical_memory():
 
 def human_bytes(n_bytes):
     """``n_bytes`` in B, KiB, MiB, ... for messages."""
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if n_bytes < 1024 or unit == "PiB":
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"):
+        if n_bytes < 1024 or unit == "YiB":
             return f"{n_bytes:.1f} {unit}" if unit != "B" else f"{n_bytes} B"
         n_bytes /= 1024
 

@@ -37,6 +37,27 @@ def dam_sweep(X, s, key, degree, rectified):
     return s
 
 
+def dam_sweep_exact(X, s, key, degree, rectified):
+    """The same sweep in exact integer arithmetic (Python ints): the textbook at any degree."""
+    Xi = [[int(v) for v in row] for row in np.asarray(X)]
+    s = [int(v) for v in s]
+
+    def energy(state):
+        total = 0
+        for row in Xi:
+            m = sum(a * b for a, b in zip(row, state))
+            total += max(m, 0) ** degree if rectified else m ** degree
+        return -total
+
+    for i in random_order(int(key), len(s)):
+        plus, minus = list(s), list(s)
+        plus[i], minus[i] = 1, -1
+        delta = energy(minus) - energy(plus)
+        if delta != 0:
+            s[i] = 1 if delta > 0 else -1
+    return np.array(s, dtype=float)
+
+
 def glauber_sweep(J, s, key, uniforms, T, theta=0.0):
     """One Glauber sweep: P(s_i = +1) = 1 / (1 + exp(-2 (h_i - theta) / T)), h_i = sum_j J_ij s_j.
 

@@ -337,3 +337,111 @@ def test_capacity_writes_the_figure_and_the_table(capsys, tmp_path):
 def test_capacity_checks_its_arguments_first(capsys, no_work):
     code, _, err = run(capsys, "capacity", "--noise", "1.5")
     assert code == 2 and "--noise must be a fraction between 0 and 1" in one_line(err)
+
+
+# ------------------------------------------------------- budgets (issue 17, item 4)
+RUNAWAY = [
+    (["capacity", "--rule", "storkey", "--neurons", "5000"],
+     "--rule storkey --neurons 5,000 --trials 100 would take about"),
+    (["capacity", "--trials", "100000000000"], "--rule hebbian --neurons 200 --trials 100,000,000,000 would take about"),
+    (["demo", "--size", "4096", "--rule", "storkey"], "--size 4096 --rule storkey would take about"),
+]
+
+
+@pytest.mark.parametrize("argv, start", RUNAWAY, ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+def test_the_runaway_commands_are_refused_in_under_a_second(capsys, no_work, argv, start):
+    t0 = time.perf_counter()
+    code, out, err = run(capsys, *argv)
+    assert time.perf_counter() - t0 < 1.0
+    assert code == 2 and out == ""
+    line = one_line(err)
+    assert line.startswith(f"hebbmem {argv[0]}: error: {start}")
+    assert "of memory (estimated), beyond the budget of 1 min and 2.0 GiB;" in line
+    assert line.endswith("or add --force to run it anyway.")
+
+
+def test_a_refusal_in_a_real_process_loads_nothing_heavy():
+    code = ("import sys, time; t = time.perf_counter()\n"
+            "from hebbmem.cli import main\n"
+            "status = main(['demo', '--size', '4096', '--rule', 'storkey'])\n"
+            "heavy = sorted(m for m in ('matplotlib', 'numba', 'skimage') if m in sys.modules)\n"
+            "print(status, round(time.perf_counter() - t, 3), heavy)\n")
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=_env(),
+                          cwd=ROOT)
+    wall = time.perf_counter() - t0
+    status, seconds, heavy = done.stdout.split(" ", 2)
+    assert status == "2" and heavy.strip() == "[]", done.stdout + done.stderr
+    assert float(seconds) < 1.0  # import hebbmem.cli, estimate, refuse
+    assert wall < 3.0  # with the interpreter's own start (about 0.5 s on a busy 2-core machine)
+
+
+def test_force_goes_ahead_beyond_the_budget(capsys, monkeypatch):
+    called = []
+    monkeypatch.setattr(cli, "run_capacity", lambda *a, **k: called.append(a))
+    monkeypatch.setattr(_capacity, "check_out", lambda out: None)
+    code, _, err = run(capsys, "capacity", "--rule", "storkey", "--neurons", "2000", "--force")
+    assert code == 0, err
+    assert called and called[0][:2] == ("storkey", 2000)
+
+
+def test_memory_beyond_the_machine_is_refused_even_with_force(capsys, no_work, monkeypatch):
+    monkeypatch.setattr(_common, "_available_memory", lambda: 2 ** 30)
+    code, _, err = run(capsys, "capacity", "--rule", "pseudoinverse", "--neurons", "5000", "--force")
+    assert code == 1
+    assert one_line(err).startswith("hebbmem capacity: error: --rule pseudoinverse --neurons 5,000 --trials 100 "
+                                    "needs about ")
+    assert "but only 1.0 GiB is available; nothing was allocated. To fit, use fewer --neurons or --trials." in err
+
+
+def test_the_defaults_fit_the_budget():
+    for rule in ("hebbian", "storkey", "pseudoinverse"):
+        seconds, need = _capacity.estimate_capacity(rule, 200, 100)
+        assert seconds < 30 and need < 2 ** 30
+    for data, rule in (("pictures", "hebbian"), ("pictures", "storkey"), ("mnist", "hebbian")):
+        seconds, need = _demo.estimate_demo(data, rule, 128)
+        assert seconds < 10 and need < 2 ** 30
+    # the estimate grows with the work: a few times the size, a few times the estimate
+    assert _capacity.estimate_capacity("storkey", 1000, 100)[0] > 4 * _capacity.estimate_capacity("storkey", 500, 100)[0]
+    assert _demo.estimate_demo("pictures", "hebbian", 2048)[1] > 2.5 * _demo.estimate_demo("pictures", "hebbian", 1024)[1]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["demo", "--nosie", "0.2"], "unrecognized arguments: --nosie (did you mean --noise?)"),
+    (["demo", "mnist", "--rul", "storkey", "--sead", "1"], "unrecognized arguments: --sead (did you mean --seed?)"),
+    (["capacity", "--neuron=300", "--trails", "5"], "unrecognized arguments: --trails (did you mean --trials?)"),
+    (["demo", "--zzz-top"], "unrecognized arguments: --zzz-top (see"),
+])
+def test_an_unknown_flag_is_named_before_its_value_is_read_as_data(capsys, no_work, argv, message):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    line = one_line(err)
+    assert line.startswith(f"hebbmem {argv[0]}: error: {message}")
+    assert "invalid choice" not in line
+
+
+def test_noise_above_half_explains_the_exact_negatives(capsys):
+    code, out, _ = run(capsys, "demo", "--noise", "0.6", "--size", "32", "--out", "")
+    assert code == 0
+    why = one_line("\n".join(line for line in out.splitlines() if "why:" in line))
+    assert why.startswith("  why: camera, astronaut, horse and coffee were recalled as their exact negatives "
+                          "(0 % right, yet a perfect memory, inverted): with 60 % of bits flipped a probe is closer "
+                          "to the negative of its pattern (overlap -0.20)")
+    assert "(--noise below 0.5)" in why
+
+
+def test_mnist_and_pictures_write_different_default_figures(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "demo", "mnist")[0] == 0
+    assert run(capsys, "demo", "--size", "16")[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hopfield_memory.png", "hopfield_mnist.png"]
+
+
+@pytest.mark.parametrize("command", ["demo", "capacity"])
+def test_help_ends_with_the_exit_statuses_and_offers_force(capsys, command):
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.endswith("Exit status: 0 done, 1 a problem while running (e.g. not enough memory), 2 a bad "
+                         "command line (also a run estimated beyond the budget of 1 min and 2 GiB without --force).")
+    assert "--force" in text

@@ -133,7 +133,7 @@ def test_dam_kernel_numpy_and_textbook_agree(degree, rectified):
         M = np.ascontiguousarray(S @ X.T)
         flips = np.zeros(3, dtype=np.int64)
         if compiled:
-            dynamics._kernels().dam_async_sweep(model._XT, M, S, keys, degree, rectified, flips)
+            dynamics._kernels().dam_async_sweep(model._XT, M, S, keys, degree, rectified, False, flips)
         else:
             model._sweep_numpy(M, S, keys, flips)
         np.testing.assert_array_equal(S, want)

@@ -162,7 +162,7 @@ def test_flips_per_step_only_in_async_mode_and_validated(X, monkeypatch):
     s = RecallSession(hm.HebbianTrainer(hm.HopfieldNetwork(N)), X, noise=0.3, flips_per_step=1)
     s.step()  # sync: a whole update, whatever flips_per_step says
     assert np.sum(s.states[1] != s.states[0]) > 1 and s.steps_text(1) == "1 sync update"
-    with pytest.raises(ValueError, match=r"'flips_per_step' parameter of RecallSession must be an int >= 1"):
+    with pytest.raises(ValueError, match=r"'flips_per_step' parameter of RecallSession must be an int from 1 to "):
         s.flips_per_step = 0
     monkeypatch.setattr("hebbmem.widgets._session._MAX_NEURONS_FLIPS", 100)
     with pytest.raises(ValueError, match=r"dense \(256, 256\) weights"):

@@ -54,7 +54,7 @@ FAST = os.environ.get("HEBBMEM_FAST", "0") not in ("", "0")  # a short run for C
 OUTPUT = os.environ.get("HEBBMEM_TUTORIAL_OUTPUT")  # a folder for the PNG files, or None
 
 NOISE_LEVELS = [0.0, 0.3] if FAST else [0.0, 0.1, 0.2, 0.3]  # the noise sweeps of sections 3.6 and 3.10
-N_TRIALS = 3 if FAST else 30  # noisy copies of every probe, per noise level
+N_TRIALS = 30  # noisy copies of every probe, per noise level (fewer make the sweep's curves wander by chance)
 
 np.set_printoptions(precision=3, suppress=True)
 
@@ -813,16 +813,20 @@ for set_name, probes in probe_sets.items():
                           in zip(NOISE_LEVELS, row_bits, row_exact))
         print(f"  {rule_name:24s} {cells}")
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), layout="constrained", sharey=True)
+n_probes = N_TRIALS * len(train_patterns)  # recalls behind each point
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.7), layout="constrained", sharey=True)
 for ax, set_name in zip(axes, probe_sets):
     for rule_name, marker, size in zip(rules, ["o", "s", "^", "D"], [7, 7, 10, 5]):  # small on top of large
-        ax.plot(np.array(NOISE_LEVELS) * 100, exact[set_name, rule_name], marker=marker, markersize=size,
-                label=rule_name)
+        frac = np.array(exact[set_name, rule_name])
+        spread = np.where(np.array(NOISE_LEVELS) > 0, np.sqrt(frac * (1 - frac) / n_probes), 0.0)  # 0 %: exact
+        ax.errorbar(np.array(NOISE_LEVELS) * 100, frac, yerr=spread, marker=marker, markersize=size, capsize=3,
+                    label=rule_name)
     ax.set_title(set_name)
     ax.set_xlabel("flipped pixels (%)")
     ax.set_ylim(-0.05, 1.05)
 axes[0].set_ylabel("fraction recalled exactly")
 axes[0].legend(fontsize=8)
+fig.suptitle(f"{n_probes} noisy recalls per point (bars: ±1 standard error)", fontsize=9)
 show(fig, "01_noise_sweep")
 assert max(exact["stored digit + noise", "Hebbian, plain"]) == 0.0  # the claims below, checked
 assert min(exact["stored digit + noise", "PseudoInverse"]) == 1.0

@@ -177,8 +177,11 @@ assert np.diag(cos_sanger).min() >= 0.97  # Sanger neuron i on PC i
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))
 for ax, trainer_, name in ((axes[0], oja_trainer, "Oja"), (axes[1], sanger_trainer, "Sanger")):
     history = trainer_.weight_history_
-    for i in range(3):
-        ax.plot([abs_cos(W[i], V[i]) for W in history], marker="o", ms=3, label=f"neuron {i + 1} vs PC{i + 1}")
+    # Own markers, line styles and widths, markers at staggered epochs: lines that coincide (neurons 1
+    # and 2 of Sanger's rule, both at 1.0) both stay visible, the thin dashed one over the thick one.
+    for i, (marker, style, width) in enumerate((("o", "-", 3.0), ("s", "--", 1.8), ("^", ":", 1.5))):
+        ax.plot([abs_cos(W[i], V[i]) for W in history], marker=marker, ms=5, ls=style, lw=width,
+                markevery=(i, 3), label=f"neuron {i + 1} vs PC{i + 1}")
     ax.set_title(f"{name}: neuron i against PC i")
     ax.set_xlabel("epoch")
     ax.set_ylabel("|cos|")

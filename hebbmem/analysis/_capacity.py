@@ -24,13 +24,10 @@ from .._progress import ProgressLine
 class _LoadProgress(ProgressLine):
     """A progress line counting loads instead of settled probes."""
 
-    def _draw(self, done, load):
-        filled = int(self.width * done / self.total) if self.total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
+    def text(self, done, load):
         elapsed = time.perf_counter() - self.start
         where = f" | P/N = {load:.3f}" if done else ""
-        self.stream.write(f"\r{self.label} [{bar}] load {done}/{self.total}{where} | {elapsed:.1f} s")
-        self.stream.flush()
+        return f"{self.label} [{self.bar(done)}] load {done}/{self.total}{where} | {elapsed:.1f} s"
 from .._trainer import Trainer
 from .._validation import check_bool, check_int, check_real
 from ..exceptions import ConvergenceWarning

@@ -11,9 +11,16 @@ settings of the seed tutorial "Pattern storage and recall" (firing threshold
 Every user mistake ends in one line on stderr, never a traceback: exit
 status 2 for a bad command line (checked before any work), 1 for a problem
 while running (e.g. not enough memory, checked before allocating).
+
+Both commands estimate their time and memory before they start (from
+measurements recorded in :mod:`hebbmem.cli._demo` and
+:mod:`hebbmem.cli._capacity`) and refuse, in a fraction of a second, a run
+beyond the budget of a classroom laptop (1 min, 2 GiB): the one-line message
+gives the estimate and the flag that goes ahead anyway, ``--force``.
 """
 
 import argparse
+import difflib
 import sys
 
 from .._version import __version__
@@ -38,6 +45,33 @@ def _version():
     return __version__
 
 
+_EXIT_STATUS = ("Exit status: 0 done, 1 a problem while running (e.g. not enough memory), 2 a bad command line "
+                "(also a run estimated beyond the budget of 1 min and 2 GiB without --force).")
+_FORCE_HELP = ("run even if the estimated time or memory is beyond the budget of a classroom laptop "
+               "(1 min, 2 GiB); without it such a run is refused before it starts")
+
+
+def _unknown_option(parser, argv):
+    """Refuse, naming it, an option no command knows (``--nosie``), before argparse reads its value as data."""
+    commands = parser._subparsers._group_actions[0].choices if parser._subparsers else {}
+    sub = None
+    for token in argv:
+        if token == "--":
+            return
+        if sub is None:
+            if token in commands:
+                sub = commands[token]
+            continue
+        if not token.startswith("--") or token in ("--help",):
+            continue
+        name = token.split("=", 1)[0]
+        known = [o for o in sub._option_string_actions if o.startswith("--")]
+        if name in known or [o for o in known if o.startswith(name)]:  # argparse takes unique prefixes
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        sub.error(f"unrecognized arguments: {name}" + (f" (did you mean {close[0]}?)" if close else ""))
+
+
 def _parser():
     parser = _Parser(
         prog="hebbmem",
@@ -56,7 +90,7 @@ def _parser():
             "scikit-image; 'mnist' uses the first 0, 1 and 2 of the bundled MNIST subset, with "
             "the seed tutorial's settings (firing threshold 80, patterns centred on their mean)."
         ),
-        epilog="Exit status: 0 done, 1 a problem while running (e.g. not enough memory), 2 a bad command line.",
+        epilog=_EXIT_STATUS,
     )
     demo.add_argument("data", nargs="?", default="pictures", choices=["pictures", "mnist"],
                       help="what to store (default: pictures)")
@@ -76,9 +110,10 @@ def _parser():
                       help="update one neuron at a time in random order (default: all at once)")
     demo.add_argument("--seed", type=int, default=42,
                       help="seed of the noise and of the update order, an int >= 0 (default: 42)")
-    demo.add_argument("--out", default="hopfield_memory.png", metavar="PATH",
+    demo.add_argument("--out", default=None, metavar="PATH",
                       help="where to write the figure; without an extension, .png is added "
-                           "(default: hopfield_memory.png; '' writes no figure)")
+                           "(default: hopfield_memory.png, or hopfield_mnist.png for mnist; '' writes no figure)")
+    demo.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
     cap = sub.add_parser(
         "capacity",
@@ -88,6 +123,7 @@ def _parser():
             "each stored pattern, and plot the fraction recalled against the load, with the "
             "theoretical capacity (0.138 N for the Hebbian rule)."
         ),
+        epilog=_EXIT_STATUS,
     )
     cap.add_argument("--rule", default="hebbian", choices=sorted(set(RULES) - {"antihebbian"}),
                      help="learning rule (default: hebbian)")
@@ -104,6 +140,7 @@ def _parser():
     cap.add_argument("--out", default="hopfield_capacity.png", metavar="PATH",
                      help="where to write the figure; without an extension, .png is added "
                           "(default: hopfield_capacity.png; '' writes no figure)")
+    cap.add_argument("--force", action="store_true", help=_FORCE_HELP)
     return parser
 
 
@@ -113,6 +150,7 @@ def _parser():
 def main(argv=None):
     """Run the command line; return the exit status (0 ok, 1 runtime error, 2 usage error)."""
     parser = _parser()
+    _unknown_option(parser, sys.argv[1:] if argv is None else list(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

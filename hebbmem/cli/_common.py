@@ -17,6 +17,10 @@ RULES = {
 }
 _PROGRESS_AFTER = 2.0  # seconds before a step starts showing that it is still running
 
+#: What a command may take without --force: a run that fits a lesson on a classroom laptop.
+BUDGET_SECONDS = 60.0
+BUDGET_BYTES = 2 * 2 ** 30
+
 
 class CommandLineError(Exception):
     """A problem with the command line: printed as one line, exit status 2."""
@@ -38,6 +42,49 @@ def _human(n_bytes):
         if n_bytes < 1024 or unit == "EiB":
             return f"{n_bytes:.0f} {unit}" if unit == "B" else f"{n_bytes:.1f} {unit}"
         n_bytes /= 1024
+
+
+def human_seconds(seconds):
+    """``seconds`` as '40 s', '3 min', '2.5 h', '4 days' or '1.2e+05 years', for messages."""
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= (2 * size if unit in ("years", "days") else size):
+            value = seconds / size
+            return f"{value:.2g} {unit}"
+    return f"{seconds:.0f} s" if seconds >= 1 else "under a second"
+
+
+def check_budget(what, seconds, need, force, fix):
+    """Refuse a run estimated beyond the budget (unless ``force``), or beyond the memory there is (always).
+
+    Parameters
+    ----------
+    what : str
+        The run, as the user wrote it, e.g. ``"--size 4096 --rule storkey"``.
+    seconds, need : float, int
+        The estimated time and peak memory of the run.
+    force : bool
+        ``--force``: run beyond the budget anyway.
+    fix : str
+        How to make the run smaller, e.g. ``"use a smaller --size"``.
+
+    Raises
+    ------
+    RunError
+        If ``need`` exceeds the memory available now (exit status 1, --force or not).
+    CommandLineError
+        If the estimate exceeds :data:`BUDGET_SECONDS` or :data:`BUDGET_BYTES` and not ``force``
+        (exit status 2; the one-line message gives the estimate and the flag that goes ahead).
+    """
+    have = _available_memory()
+    if need > have:
+        raise RunError(f"{what} needs about {_human(need)} of memory, but only {_human(have)} is available; "
+                       f"nothing was allocated. To fit, {fix}.")
+    if force or (seconds <= BUDGET_SECONDS and need <= BUDGET_BYTES):
+        return
+    raise CommandLineError(
+        f"{what} would take about {human_seconds(seconds)} and {_human(need)} of memory (estimated), beyond the "
+        f"budget of {human_seconds(BUDGET_SECONDS)} and {_human(BUDGET_BYTES)}; {fix}, or add --force to run it anyway."
+    )
 
 
 def _available_memory():

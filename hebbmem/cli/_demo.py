@@ -8,23 +8,35 @@ import warnings
 import numpy as np
 
 from ._common import (RULES, CommandLineError, RunError, _available_memory, _check_fraction, _check_seed,
-                      _human, _plural, check_out, plain_warnings, step)
+                      _human, _plural, check_budget, check_out, plain_warnings, step)
 
 PICTURES = ("camera", "astronaut", "horse", "coffee")
 DIGITS = (0, 1, 2)
 MNIST_THRESHOLD = 80.0  # the seed tutorial's firing threshold for the MNIST digits
+DEFAULT_OUT = {"pictures": "hopfield_memory.png", "mnist": "hopfield_mnist.png"}  # one per demo: no overwriting
 
-# Peak memory of a picture demo, measured with /usr/bin/time -f %M on this project's machine:
-# 225 MB at --size 128 (N = 16,384), 335 MB at --size 512 (N = 262,144) and 770 MB at
-# --size 1024 --rule storkey (N = 1,048,576): about 450-530 bytes per neuron on top of
-# ~220 MB, for every rule (all four keep low-rank factors).
-# The estimate below rounds these up.
+# Peak memory and time of a picture demo, measured with
+#   /usr/bin/time -f "%e s %M KB" hebbmem demo --size S --rule R --out demo.png
+# on this project's 2-core machine while 8 engineers worked on it (load average 9-10, so the
+# times are about those of a slow laptop, 2-3x an idle machine's):
+#   --size          128     512     1024    2048
+#   memory (MB)     134     361     686     1931     (Storkey within 3 %; the figure, drawn from
+#                                                      block averages of 512 px a side, adds 16 MB)
+#   time, Hebbian   7.0 s   8.5 s   14.1 s  21.8 s
+#   time, Storkey           8.9 s   11.3 s  27.2 s
+# Above ~280 MB (Python, NumPy, Numba, matplotlib, the source pictures) memory grows by about
+# 410 bytes per neuron (the pictures, probes and recalled states in several dtypes, the rule's
+# factors, the recall buffers) and time by about 3.5 us (Hebbian) or 5 us (Storkey) per neuron.
+# The estimates round these up; the figure is counted separately.
 _BASE_BYTES = 300 * 2 ** 20
-_BYTES_PER_NEURON = 600
+_BYTES_PER_NEURON = 450
+_BASE_SECONDS = 5.0
+_SECONDS_PER_NEURON = {"hebbian": 3.5e-6, "antihebbian": 3.5e-6, "pseudoinverse": 3.5e-6, "storkey": 5e-6}
+_FIGURE_SIDE = 512  # plot_recall draws block averages of at most 512 x 512 pixels a panel
 
 
 def check_demo_args(args):
-    """Validate a ``demo`` command line; return the figure path. Raises CommandLineError."""
+    """Validate a ``demo`` command line, then its budget; return the figure path. Raises CommandLineError."""
     _check_fraction(args.noise, "--noise")
     _check_seed(args.seed)
     if args.data == "mnist" and args.size is not None:
@@ -35,7 +47,25 @@ def check_demo_args(args):
         raise CommandLineError(f"--size must be at least 2 pixels; got {args.size}.")
     if args.threshold is not None and not math.isfinite(args.threshold):
         raise CommandLineError(f"--threshold must be a finite number; got {args.threshold}.")
+    if args.out is None:
+        args.out = DEFAULT_OUT[args.data]
+    check_demo_memory(args.data, args.rule, args.size)  # beyond the memory there is: exit 1, --force or not
+    seconds, need = estimate_demo(args.data, args.rule, args.size, bool(args.out))
+    what = f"--size {args.size} --rule {args.rule}" if args.data == "pictures" else f"demo mnist --rule {args.rule}"
+    check_budget(what, seconds, need, getattr(args, "force", False),
+                 "use a smaller --size (halving it divides N by 4)" if args.data == "pictures" else "see --help")
     return check_out(args.out)
+
+
+def estimate_demo(data, rule, size, figure=True):
+    """``(seconds, bytes)``: the demo's estimated time and peak memory (see the measurements above)."""
+    n = 28 * 28 if data == "mnist" else size * size
+    count = len(DIGITS) if data == "mnist" else len(PICTURES)
+    need = _BASE_BYTES + _BYTES_PER_NEURON * n
+    if figure:  # one (count, N) float64 image stack at a time, then 3 * count panels of <= 512 x 512 pixels
+        side = min(size if data == "pictures" else 28, _FIGURE_SIDE)
+        need += 8 * count * n + 3 * count * side * side * 40
+    return _BASE_SECONDS + _SECONDS_PER_NEURON[rule] * n, need
 
 
 def check_demo_memory(data, rule, size, stream=None):
@@ -44,7 +74,7 @@ def check_demo_memory(data, rule, size, stream=None):
     Called before anything large is allocated.
     """
     n = 28 * 28 if data == "mnist" else size * size
-    need = _BASE_BYTES + _BYTES_PER_NEURON * n
+    need = estimate_demo(data, rule, size)[1]
     have = _available_memory()
     if need > have:
         fix = (" Use a smaller --size (each step of 2 in the side quadruples N)."
@@ -83,7 +113,7 @@ def _settings(rule, threshold, centering, asyn):
     return ", ".join(parts)
 
 
-def _explain(rule, trainer, stored, recalled, info, labels):
+def _explain(rule, trainer, stored, recalled, info, labels, noise=0.0):
     """One line on what happened, for results that would otherwise puzzle a student (or None)."""
     from hebbmem.analysis import overlap
 
@@ -102,6 +132,20 @@ def _explain(rule, trainer, stored, recalled, info, labels):
                 f"{where}. Anti-Hebbian learning decorrelates; it does not store memories (try --rule hebbian).")
     if (accuracy == 1.0).all():
         return None
+    negatives = [k for k in range(len(stored)) if np.array_equal(recalled[k], -stored[k])]
+    if negatives:
+        one = len(negatives) == 1
+        named = [labels[k] for k in negatives]
+        names = named[0] if one else ", ".join(named[:-1]) + " and " + named[-1]
+        hint = (f"with {noise * 100:g} % of bits flipped a probe is closer to the negative of its pattern "
+                f"(overlap {1 - 2 * noise:+.2f}) than to the pattern, and the negative -x of every stored "
+                f"pattern x is an attractor too (the weights are the same for x and -x), so recall went there. "
+                f"Flip fewer than half of the bits (--noise below 0.5)."
+                if noise > 0.5 else
+                "the negative -x of every stored pattern x is an attractor too (the weights are the same for "
+                "x and -x), and this probe fell into it.")
+        return (f"why: {names} {'was' if one else 'were'} recalled as {'its' if one else 'their'} exact "
+                f"negative{'' if one else 's'} (0 % right, yet a perfect memory, inverted): {hint}")
     same = len(recalled) > 1 and all(np.array_equal(r, recalled[0]) for r in recalled)
     if same and not any(np.array_equal(recalled[0], s) for s in stored):
         m = np.atleast_1d(overlap(recalled[0], stored))
@@ -133,7 +177,10 @@ def run_demo(data="pictures", rule="hebbian", noise=0.3, size=128, asyn=False, s
     """Run the demo; return ``(accuracies, recall_seconds)``. See the module docstring.
 
     ``out`` is written as given (call :func:`check_out` first to add an
-    extension and check the folder); None or '' writes no figure.
+    extension and check the folder); None or '' writes no figure. The command
+    line writes ``hopfield_memory.png`` for the pictures and
+    ``hopfield_mnist.png`` for the digits by default, so one never replaces
+    the other.
     """
     import hebbmem as hm
 
@@ -184,7 +231,7 @@ def run_demo(data="pictures", rule="hebbian", noise=0.3, size=128, asyn=False, s
             status = "stopped at the cap, not converged"
         print(f"  {label:<10} recalled {acc * 100:6.2f} % of bits right  ({_plural(int(info.n_iter[k]), unit)}, {status})",
               file=stream)
-    why = _explain(rule, trainer, stored, recalled, info, labels)
+    why = _explain(rule, trainer, stored, recalled, info, labels, noise)
     if why:
         print(f"  {why}", file=stream)
     first = (f"; the first call took {t_first * 1e3:.0f} ms, loading Numba and the kernels"
@@ -200,7 +247,7 @@ def run_demo(data="pictures", rule="hebbian", noise=0.3, size=128, asyn=False, s
 
         from hebbmem import plotting
 
-        title = (f"{RULES[rule]} rule, {noise * 100:g} % of bits flipped, N = {n:,} neurons"
+        title = (f"{RULES[rule]} rule, {noise * 100:g} % of bits flipped\nN = {n:,} neurons"  # two lines: a margin
                  f" ({'centred, ' if centering and rule in ('hebbian', 'antihebbian') else ''}"
                  f"threshold {threshold:g}, {'async' if asyn else 'sync'})")
         with step("drawing the figure", err):

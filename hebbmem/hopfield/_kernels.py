@@ -25,7 +25,7 @@ from numba import prange
 from .._numba import jit, parallel_variant  # noqa: F401  (dynamics asks the kernels for it)
 from ._constants import SPLITMIX_GOLDEN, SPLITMIX_MIX1, SPLITMIX_MIX2  # a leaf module: no import circle
 
-__all__ = ["fill_order", "sync_pass", "async_sweep_dense", "async_sweep_lowrank", "dam_async_sweep",
+__all__ = ["fill_order", "sync_pass", "async_sweep_dense", "async_sweep_lowrank", "ipow", "dam_async_sweep",
            "glauber_sweep"]
 
 _GOLDEN = np.uint64(SPLITMIX_GOLDEN)
@@ -204,20 +204,43 @@ def async_sweep_lowrank(UT, VT, M, S, keys, d, selfw, thr, ethr, E, flips):
 
 
 @jit
-def dam_async_sweep(XT, M, S, keys, degree, rectified, flips):
+def ipow(x, n):
+    """``x**n`` for an int ``n >= 0`` by repeated squaring: only multiplications, in a fixed order.
+
+    The NumPy twin (``dense_memory._ipow``) does the same multiplications in
+    the same order, so both give the same bits (``**`` may call a different
+    ``pow`` in NumPy and in Numba, which differ in the last bit).
+    """
+    result = 1.0
+    base = x
+    while n > 0:
+        if n & 1:
+            result = result * base
+        n >>= 1
+        if n > 0:
+            base = base * base
+    return result
+
+
+@jit
+def dam_async_sweep(XT, M, S, keys, degree, rectified, scaled, flips):
     """One asynchronous sweep of a dense associative memory (Krotov and Hopfield, 2016).
 
     ``XT`` (N, P) holds the stored patterns as columns, ``M[b]`` the P
     overlaps ``X @ S[b]`` (kept up to date), ``S[b]`` the +1/-1 state (float64).
-    Visiting neuron i: ``r = M[b] - XT[i] * s_i`` and
-    ``delta = sum_mu F(r_mu + x_mu) - F(r_mu - x_mu)`` with ``F(x) = x**degree``
-    (``max(x, 0)**degree`` when ``rectified``); the neuron takes the sign of
-    ``delta`` and keeps its state when ``delta == 0``. ``flips[b]`` gets the
-    number of flips of probe b.
+    Visiting neuron i: ``r = M[b] - XT[i] * s_i``, ``a = r + x``, ``c = r - x``
+    (``max(., 0)`` when ``rectified``) and
+    ``delta = sum_mu a_mu**degree - c_mu**degree``; the neuron takes the sign
+    of ``delta`` and keeps its state when ``delta == 0``. With ``scaled``
+    (degrees whose powers are not exact integers in float64), every power is
+    of ``a_mu / top`` with ``top = max_mu max(|a_mu|, |c_mu|)``: the same sign,
+    never an overflow. ``flips[b]`` gets the number of flips of probe b.
     """
     n_probes, n = S.shape
     p = XT.shape[1]
     order = np.empty(n, np.int64)
+    A = np.empty(p)
+    C = np.empty(p)
     for b in range(n_probes):
         fill_order(keys[b], order)
         Mb = M[b]
@@ -228,6 +251,7 @@ def dam_async_sweep(XT, M, S, keys, degree, rectified, flips):
             x = XT[i]
             s = Sb[i]
             delta = 0.0
+            top = 0.0
             for mu in range(p):
                 r = Mb[mu] - x[mu] * s
                 a = r + x[mu]
@@ -235,7 +259,15 @@ def dam_async_sweep(XT, M, S, keys, degree, rectified, flips):
                 if rectified:
                     a = max(a, 0.0)
                     c = max(c, 0.0)
-                delta += a ** degree - c ** degree
+                if scaled:
+                    A[mu] = a
+                    C[mu] = c
+                    top = max(top, abs(a), abs(c))
+                else:
+                    delta += ipow(a, degree) - ipow(c, degree)
+            if scaled and top > 0.0:
+                for mu in range(p):
+                    delta += ipow(A[mu] / top, degree) - ipow(C[mu] / top, degree)
             new = 1.0 if delta > 0 else (-1.0 if delta < 0 else s)
             if new != s:
                 Sb[i] = new

@@ -337,12 +337,13 @@ def comparison_threshold(rep, bias):
     keeps its exact outcome, and a tie happens exactly when the true
     threshold equals an attainable field.
     """
-    t = bias / rep.scale
+    t = bias / rep.scale  # may overflow to +-inf for a tiny scale: beyond every field either way
     q = getattr(rep, "field_quantum", None)
     if q:
+        limit = 2.0 ** (_FLOAT32_EXACT_BITS + 1 if rep.dtype == np.float32 else _FLOAT64_EXACT_BITS + 1)
+        if abs(t) >= limit * q:  # beyond every attainable field (at most 2**bits quanta): keep it there
+            return rep.dtype.type(math.copysign(limit * q, t))
         k = math.floor(t / q)
         if k * q != t:
             t = (k + 0.5) * q
-        limit = 2.0 ** (_FLOAT32_EXACT_BITS + 1 if rep.dtype == np.float32 else _FLOAT64_EXACT_BITS + 1)
-        t = max(-limit, min(limit, t))  # beyond every field: same comparisons, exact in the dtype
     return rep.dtype.type(t)

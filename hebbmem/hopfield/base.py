@@ -15,11 +15,28 @@ from .._validation import as_pattern_matrix, check_int, check_real, check_seed
 from ..exceptions import NotTrainedError
 from ..io import save
 from ..random import generator
-from . import dynamics
+from . import _files, dynamics
 from ._weights import DenseWeights, check_dense_fits, check_state_fits
 from .rules import Rule
 
 __all__ = ["Network"]
+
+#: Every energy term stays below this in magnitude (|theta| * N, |W_ij| summed over a row): no overflow.
+MAX_ENERGY = 1e300
+
+
+def check_threshold(value, name, owner, num_neurons):
+    """A firing threshold: a finite real with |value| * num_neurons <= 1e300, so energies never overflow."""
+    value = check_real(value, name, owner)
+    bound = MAX_ENERGY / max(num_neurons, 1)
+    if abs(value) > bound:
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be a finite real number with |{name}| <= 1e300 / "
+            f"num_neurons = {bound:.4g}: beyond it the energy term {name} * sum(s) overflows float64. Got "
+            f"{value!r} instead. (A threshold above every field the weights can produce, sum_j |W_ij|, "
+            f"already keeps every neuron off.)"
+        )
+    return value
 
 
 class Network:
@@ -62,7 +79,7 @@ class Network:
         self.num_neurons = check_int(num_neurons, "num_neurons", owner, low=1,
                                      fix="It is the number of neurons, e.g. 784 for 28x28 images.")
         check_state_fits(self.num_neurons, owner)  # HopfieldNetwork(10**12): hebbmem's message, not NumPy's
-        self.bias = check_real(bias, "bias", owner)
+        self.bias = check_threshold(bias, "bias", owner, self.num_neurons)
         self.seed = check_seed(seed, owner)
         self._generator = None  # made on first use (see rng)
         self._weights = None
@@ -156,11 +173,12 @@ class Network:
     def W(self, value):
         n = self.num_neurons
         try:
-            if value is None or np.asarray(value).dtype == object:
+            if value is None or np.asarray(value).dtype.kind not in "biuf":  # objects, strings, complex
                 raise TypeError
             W = np.array(value, dtype=np.float64, copy=True)
         except (TypeError, ValueError):
-            raise TypeError(f"W must be a numeric array of shape ({n}, {n}); got {type(value).__name__}.") from None
+            kind = np.asarray(value).dtype if value is not None and np.ndim(value) else type(value).__name__
+            raise TypeError(f"W must be a real numeric array of shape ({n}, {n}); got {kind}.") from None
         if W.shape != (n, n):
             raise ValueError(
                 f"W must have shape ({n}, {n}) to match num_neurons={n}; got {W.shape}. "
@@ -168,6 +186,10 @@ class Network:
             )
         if not np.isfinite(W).all():
             raise ValueError("W contains NaN or inf; every weight must be finite.")
+        top = float(np.abs(W).sum(axis=1).max())
+        if not top <= MAX_ENERGY:
+            raise ValueError(f"W is too large: a field sum_j |W_ij| reaches {top:.3g}, and every field must stay "
+                             f"below 1e300 so that fields and energies never overflow float64. Scale W down.")
         self._set_weights(DenseWeights(W, 1.0))
 
     def _set_weights(self, rep):
@@ -210,9 +232,27 @@ class Network:
     def save(self, path):
         """Write the network (parameters, state, generator, weights, rules) to ``path``; see :mod:`hebbmem.io`.
 
-        ``hebbmem.load(path)`` gives back a network that recalls bit for bit the same.
+        ``hebbmem.load(path)`` gives back a network that recalls bit for bit the same. A symbolic link
+        at ``path`` is written through; folders, devices and pipes are refused; the file there is
+        replaced only once the new one is complete.
         """
         save(self, path)
+
+    def _save_parts(self, arrays):
+        """File hook of :func:`hebbmem.io.save`: parameters, and the weights in their storage form."""
+        return _files.save_parts(self, arrays)
+
+    @classmethod
+    def _load_parts(cls, params, header, archive, path):
+        """File hook of :func:`hebbmem.load`: a network with the saved parameters, state and weights."""
+        return _files.load_parts(cls, params, header, archive, path)
+
+    def _recorded_rule(self):
+        """Trainer hook: the rule that trained this network last (a fresh copy), or None.
+
+        ``hebbmem.Trainer(model)`` without a rule continues with it, e.g. after ``hebbmem.load``.
+        """
+        return _files.recorded_rule(self)
 
     # ----------------------------------------------------------------- energy
     @property
@@ -248,11 +288,17 @@ class Network:
     # --------------------------------------------------------- canns' helpers
     @property
     def storage_capacity(self):
-        """The classical capacity estimate for Hebbian storage: ``max(1, int(0.14 * N))``.
+        """The classical capacity estimate for Hebbian storage: ``max(1, int(0.14 * N))``, whatever the rule.
 
-        Amit, Gutfreund and Sompolinsky (1985) give :math:`P_c \\approx 0.138 N`
-        random patterns; 0.14 is canns' rounding of it, kept so that canns
-        programs print the same numbers.
+        It follows canns, whose ``storage_capacity`` is this number for every
+        network, so that canns programs print the same numbers. Amit,
+        Gutfreund and Sompolinsky (1985) give :math:`P_c \\approx 0.138 N`
+        random patterns for Hebb's rule (retrieved with a few errors); 0.14 is
+        canns' rounding of it. Other rules store more: Storkey's rule about
+        :math:`N/\\sqrt{2 \\ln N}` random patterns as exact fixed points (33 at
+        N = 100, 62 at N = 200, measured; see :class:`~hebbmem.Storkey`), the
+        pseudo-inverse rule up to :math:`N - 1` linearly independent ones.
+        :func:`hebbmem.analysis.capacity_curve` measures any rule.
         """
         return max(1, int(0.14 * self.num_neurons))
 
@@ -281,7 +327,9 @@ class Network:
         shown = [f"num_neurons={self.num_neurons}"]
         for name, default in defaults.items():
             value = getattr(self, name, default)
-            if name != "num_neurons" and value is not default and value != default:
+            if isinstance(value, np.ndarray):  # e.g. an annealing schedule
+                shown.append(f"{name}={value.tolist()!r}" if value.size <= 6 else f"{name}=<{value.size} values>")
+            elif name != "num_neurons" and value is not default and value != default:
                 shown.append(f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
 

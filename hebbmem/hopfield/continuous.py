@@ -26,8 +26,9 @@ import warnings
 import numpy as np
 
 from .._progress import ProgressLine
-from .._validation import as_pattern_matrix, check_bool, check_int, check_real
+from .._validation import MAX_COUNT, as_pattern_matrix, check_bool, check_int, check_real
 from ..exceptions import ConvergenceWarning
+from ..io import register
 from .networks import HopfieldNetwork
 from .result import RecallResult
 from .stochastic import _CurieWeissCouplings
@@ -44,6 +45,7 @@ def _log_cosh(a):
     return a + np.log1p(np.exp(-2.0 * a)) - np.log(2.0)
 
 
+@register
 class ContinuousHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
     r"""Hopfield's (1984) continuous network: graded outputs, an ODE, a Lyapunov energy.
 
@@ -201,7 +203,8 @@ class ContinuousHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
         self._require_weights("recall")
         check_bool(compiled, "compiled", "recall")
         U0, was_1d = as_pattern_matrix(probes, what=what, n_neurons=self.num_neurons, bipolar=False)
-        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
+        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1,
+                                                                    high=MAX_COUNT)
         I = self._input(inputs)
         JT = self._couplings_T()
         U = U0.copy()

@@ -6,18 +6,23 @@ and recalls with asynchronous updates; its capacity grows as
 :math:`N^{n-1}` for the interaction :math:`F(x) = x^n`.
 """
 
+import math
 import warnings
 
 import numpy as np
 
 from . import dynamics
 from .._progress import ProgressLine
-from .._validation import as_pattern_matrix, check_bool, check_int
+from .._validation import MAX_COUNT, as_pattern_matrix, check_bool, check_int
 from ..exceptions import ConvergenceWarning
+from ..io import register
 from .modern import _PatternMemory
 from .result import RecallResult
 
-__all__ = ["DenseAssociativeMemory"]
+__all__ = ["DenseAssociativeMemory", "max_degree"]
+
+
+_ENERGY_LIMIT = 1e300  # N**degree stays below this: every energy is a finite float64
 
 
 def _interaction(x, degree, rectified):
@@ -27,6 +32,27 @@ def _interaction(x, degree, rectified):
     return x ** degree
 
 
+def _ipow(x, n):
+    """``x**n`` elementwise by repeated squaring: the multiplications of ``_kernels.ipow``, in its order."""
+    result = np.ones_like(x)
+    base = x
+    while n > 0:
+        if n & 1:
+            result = result * base
+        n >>= 1
+        if n > 0:
+            base = base * base
+    return result
+
+
+def max_degree(num_neurons):
+    """The largest degree n with N**n <= 1e300 (so that every energy -sum_mu F(m_mu) is finite), at most 1000."""
+    if num_neurons < 2:
+        return 1000
+    return min(1000, int(math.log(_ENERGY_LIMIT) / math.log(num_neurons)))
+
+
+@register
 class DenseAssociativeMemory(_PatternMemory):
     r"""Dense associative memory of Krotov and Hopfield (2016): a polynomial energy.
 
@@ -56,7 +82,8 @@ class DenseAssociativeMemory(_PatternMemory):
     num_neurons : int
         Pattern length N.
     degree : int, default=3
-        The power n >= 2 of the interaction function.
+        The power n >= 2 of the interaction function (at most
+        :func:`max_degree` (N), so that energies stay finite).
     rectified : bool, default=False
         Use :math:`F(x) = \max(x, 0)^n`.
     max_iter : int, default=100
@@ -70,7 +97,15 @@ class DenseAssociativeMemory(_PatternMemory):
     flip, so a visit costs O(P). Every quantity is an integer, exact in
     float64 while :math:`P\,(N+1)^n < 2^{53}` (e.g. N = 784, n = 3, P up to
     about 19,000): the Numba kernel, the NumPy path and the textbook loop
-    then agree bit for bit, ties included.
+    then agree bit for bit, ties included. Beyond that (high degrees), each
+    visit computes the bracket scaled by its largest term,
+    :math:`\sum_\mu (a_\mu/t)^n - (b_\mu/t)^n` with
+    :math:`t = \max_\mu \max(|a_\mu|, |b_\mu|)` (the log-domain trick: same
+    sign, no overflow), with powers by repeated squaring, so the kernel and
+    the NumPy path still agree bit for bit; the sign is the exact one except
+    when the bracket is within float64 rounding of a tie. ``degree`` is at
+    most :math:`\log(10^{300})/\log N` (166 at N = 64, 103 at N = 784), so
+    that every energy is a finite float64.
 
     References
     ----------
@@ -93,10 +128,14 @@ class DenseAssociativeMemory(_PatternMemory):
     def __init__(self, num_neurons, *, degree=3, rectified=False, max_iter=100, seed=None):
         super().__init__(num_neurons, seed=seed)
         owner = type(self).__name__
-        self.degree = check_int(degree, "degree", owner, low=2,
-                                fix="degree=2 is the classic Hopfield network; 3 or more store more patterns.")
+        top = max_degree(self.num_neurons)
+        self.degree = check_int(degree, "degree", owner, low=2, high=top,
+                                fix=f"degree=2 is the classic Hopfield network; 3 or more store more patterns. "
+                                    f"With N = {self.num_neurons:,} neurons the energy sums P terms F(m) = "
+                                    f"m**degree with |m| <= N: degree <= {top} keeps each below 1e300, so "
+                                    f"that the energy stays a finite float64.")
         self.rectified = check_bool(rectified, "rectified", owner)
-        self.max_iter = check_int(max_iter, "max_iter", owner, low=1)
+        self.max_iter = check_int(max_iter, "max_iter", owner, low=1, high=MAX_COUNT)
         self.asyn = True
         self._XT = None
 
@@ -144,7 +183,8 @@ class DenseAssociativeMemory(_PatternMemory):
         self._require_memory("recall")
         compiled = check_bool(compiled, "compiled", "recall")
         S0, was_1d = self._check_probes(probes, what, bipolar=True)
-        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
+        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1,
+                                                                    high=MAX_COUNT)
         gen = self._rng(rng, self.rng)
         n = S0.shape[0]
         S = np.array(S0, dtype=np.float64, copy=True)
@@ -153,6 +193,8 @@ class DenseAssociativeMemory(_PatternMemory):
         converged = np.zeros(n, dtype=bool)
         energy = np.full((n, max_iter + 1), np.nan) if return_info else None
         F = self._F
+        # Beyond 2**53 the powers are not exact integers: compare them scaled (see Notes).
+        scaled = self.n_patterns * (self.num_neurons + 1) ** self.degree >= 2 ** 53
         if return_info:
             energy[:, 0] = -F(M).sum(axis=1)
         bar = ProgressLine(n, "recall (dense associative memory)") if progress else None
@@ -163,9 +205,9 @@ class DenseAssociativeMemory(_PatternMemory):
             Sa, Ma = S[rows], M[rows]
             fl = flips[: rows.size]
             if compiled:
-                dynamics._kernels().dam_async_sweep(self._XT, Ma, Sa, keys, self.degree, self.rectified, fl)
+                dynamics._kernels().dam_async_sweep(self._XT, Ma, Sa, keys, self.degree, self.rectified, scaled, fl)
             else:
-                self._sweep_numpy(Ma, Sa, keys, fl)
+                self._sweep_numpy(Ma, Sa, keys, fl, scaled)
             S[rows], M[rows] = Sa, Ma
             n_iter[rows] = sweep
             if return_info:
@@ -197,7 +239,7 @@ class DenseAssociativeMemory(_PatternMemory):
     def _F(self, x):
         return _interaction(x, self.degree, self.rectified)
 
-    def _sweep_numpy(self, M, S, keys, flips):
+    def _sweep_numpy(self, M, S, keys, flips, scaled=False):
         """One sweep of every row, in NumPy (the readable twin of ``_kernels.dam_async_sweep``)."""
         XT = self._XT
         n = S.shape[1]
@@ -207,8 +249,15 @@ class DenseAssociativeMemory(_PatternMemory):
                 x = XT[i]
                 s = S[b, i]
                 r = M[b] - x * s                       # overlaps without neuron i
+                a, c = r + x, r - x                    # the overlaps with s_i = +1 and with s_i = -1
+                if self.rectified:
+                    a, c = np.maximum(a, 0.0), np.maximum(c, 0.0)
                 delta = 0.0
-                gain = self._F(r + x) - self._F(r - x)
+                if scaled:                             # divide by the largest term: no overflow
+                    top = max(float(np.abs(a).max()), float(np.abs(c).max()))
+                    gain = _ipow(a / top, self.degree) - _ipow(c / top, self.degree) if top > 0 else a * 0.0
+                else:
+                    gain = _ipow(a, self.degree) - _ipow(c, self.degree)
                 for mu in range(gain.shape[0]):        # left-to-right, as the kernel sums
                     delta += gain[mu]
                 new = 1.0 if delta > 0 else (-1.0 if delta < 0 else s)

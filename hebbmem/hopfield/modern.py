@@ -25,8 +25,9 @@ import warnings
 import numpy as np
 
 from .._progress import ProgressLine
-from .._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
+from .._validation import MAX_COUNT, as_pattern_matrix, check_bool, check_choice, check_int, check_real
 from ..exceptions import ConvergenceWarning, NotTrainedError
+from ..io import register
 from .base import Network
 from .result import RecallResult
 from .rules import AntiHebbian, Hebbian
@@ -109,6 +110,10 @@ class _PatternMemory(Network):
         X, _ = as_pattern_matrix(data, what=what, n_neurons=self.num_neurons, bipolar=self._bipolar_memory)
         return X
 
+    def _recorded_rule(self):
+        """Trainer hook: storing the patterns is this model's only rule, so ``Trainer(model)`` stores."""
+        return Hebbian()
+
     def reset_weights(self):
         """Forget every stored pattern (``train`` adds to the memory; this starts over)."""
         self.memory = None
@@ -139,6 +144,7 @@ class _PatternMemory(Network):
         return np.random.default_rng(rng)
 
 
+@register
 class ModernHopfieldNetwork(_PatternMemory):
     r"""The modern (continuous, dense) Hopfield network of Ramsauer et al. (2020).
 
@@ -227,7 +233,7 @@ class ModernHopfieldNetwork(_PatternMemory):
         owner = type(self).__name__
         self._XT = None
         self.beta = beta
-        self.max_iter = check_int(max_iter, "max_iter", owner, low=1)
+        self.max_iter = check_int(max_iter, "max_iter", owner, low=1, high=MAX_COUNT)
         self.tol = check_real(tol, "tol", owner, low=0)
         self.binary = check_bool(binary, "binary", owner)
         self.dtype = check_choice(dtype, "dtype", owner, ("float64", "float32"))
@@ -249,32 +255,43 @@ class ModernHopfieldNetwork(_PatternMemory):
         self._memory_changed()
 
     def _memory_changed(self):
-        # beta X^T, contiguous: the first GEMM then yields beta X xi directly (one pass fewer)
-        self._XT = None if self.memory is None else np.ascontiguousarray(self.memory.T * self.beta)
+        # X^T, contiguous: the first GEMM yields the P dot products of every probe
+        self._XT = None if self.memory is None else np.ascontiguousarray(self.memory.T)
 
     # ------------------------------------------------------------- dynamics
     def update(self, states):
-        """One update ``X^T softmax(beta X xi)`` of every row of ``states`` (no sign, no copy kept).
+        """One update ``X^T softmax(beta X xi)`` of a state or of every row of ``states`` (no sign, no copy kept).
 
         Parameters
         ----------
-        states : ndarray of shape (B, N)
+        states : array-like of shape (N,) or (B, N)
+            Real-valued states. Not modified.
 
         Returns
         -------
-        new : ndarray of shape (B, N)
+        new : ndarray of the same shape as ``states``
         """
         X = self._require_memory("update")
-        S = np.asarray(states, dtype=self._dtype)
-        return self._step(X, np.atleast_2d(S))
+        S, was_1d = self._check_probes(states, "states", bipolar=False)
+        new = self._step(X, S)
+        return new[0] if was_1d else new
 
     def _step(self, X, S):
-        """The softmax update of the rows of S: two GEMMs, the softmax in place between them."""
-        Z = S @ self._XT                        # (B, P): beta times the dot products
-        Z -= Z.max(axis=1, keepdims=True)       # no overflow in exp
+        """The softmax update of the rows of S: two GEMMs, the softmax between them.
+
+        The softmax is computed as ``exp(beta (z - max z))``: the largest dot
+        product is subtracted *before* scaling by beta, so no beta overflows
+        (a huge beta sends every other pattern to exp(-inf) = 0: the nearest
+        pattern, as the limit says) and a tiny one gives the mean. It runs in
+        float64 whatever the dtype ((B, P) numbers, beside two (B, N, P) GEMMs).
+        """
+        Z = np.asarray(S @ self._XT, dtype=np.float64)   # (B, P): the dot products
+        Z -= Z.max(axis=1, keepdims=True)                 # <= 0, the nearest pattern at exactly 0
+        with np.errstate(over="ignore"):                  # beta (z - max) -> -inf is meant: exp gives 0
+            Z *= self.beta
         np.exp(Z, out=Z)
         total = Z.sum(axis=1, keepdims=True)
-        new = Z @ X                             # unnormalised: divide the (B, N) result instead
+        new = Z.astype(self._dtype, copy=False) @ X       # unnormalised: divide the (B, N) result instead
         new /= total
         return new
 
@@ -315,12 +332,15 @@ class ModernHopfieldNetwork(_PatternMemory):
         return float(E[0]) if was_1d else E
 
     def _energies(self, X, S):
-        beta = self.beta
-        Z = beta * (S @ X.T)
-        top = Z.max(axis=1)
-        lse = (top + np.log(np.exp(Z - top[:, None]).sum(axis=1))) / beta
+        # -lse(beta, z) + ln(P)/beta = -max z - ln(mean_mu exp(beta (z_mu - max z))) / beta, and the
+        # log of that mean is log1p(mean(expm1(...))): finite and accurate for every beta > 0, from
+        # 1e-300 (the mean of the z) to 1e300 (the max).
+        D = S @ X.T
+        top = D.max(axis=1)
+        with np.errstate(over="ignore"):  # -inf for far patterns with a huge beta: expm1 gives -1
+            spread = np.log1p(np.expm1(self.beta * (D - top[:, None])).mean(axis=1)) / self.beta
         M2 = float((X * X).sum(axis=1).max())
-        return -lse + 0.5 * np.einsum("ij,ij->i", S, S) + np.log(X.shape[0]) / beta + 0.5 * M2
+        return -top - spread + 0.5 * np.einsum("ij,ij->i", S, S) + 0.5 * M2
 
     def recall(self, probes, *, compiled=True, max_iter=None, return_info=False, progress=False,
                what="probes", rng=None):
@@ -355,7 +375,8 @@ class ModernHopfieldNetwork(_PatternMemory):
         X = self._require_memory("recall")
         check_bool(compiled, "compiled", "recall")
         S, was_1d = self._check_probes(probes, what, bipolar=False)
-        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
+        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1,
+                                                                    high=MAX_COUNT)
         if max_iter == 1 and not return_info and not progress:
             # one-step retrieval: two GEMMs and a softmax, nothing else
             new = self._apply(X, S)

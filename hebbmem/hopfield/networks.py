@@ -6,12 +6,13 @@ import warnings
 import numpy as np
 
 from .._progress import ProgressLine
-from .._validation import as_pattern_matrix, check_bool, check_choice, check_compiled, check_int, check_real, check_seed
+from .._validation import (MAX_COUNT, as_pattern_matrix, check_bool, check_choice, check_compiled, check_int,
+                           check_real, check_seed)
 from ..exceptions import ConvergenceWarning
-from ..io import fail, register
-from . import _files, dynamics
+from ..io import register
+from . import dynamics
 from ._weights import comparison_threshold
-from .base import Network
+from .base import Network, check_threshold
 from .result import RecallResult
 
 __all__ = ["HopfieldNetwork", "AmariHopfieldNetwork"]
@@ -98,7 +99,7 @@ class HopfieldNetwork(Network):
         owner = type(self).__name__
         self.asyn = check_bool(asyn, "asyn", owner)
         self.activation = check_choice(activation, "activation", owner, _ACTIVATIONS)
-        self.max_iter = check_int(max_iter, "max_iter", owner, low=1)
+        self.max_iter = check_int(max_iter, "max_iter", owner, low=1, high=MAX_COUNT)
         self.temperature = check_real(temperature, "temperature", owner, low=0, low_open=True)
         self.tol = check_real(tol, "tol", owner, low=0)
         self.storage = check_choice(storage, "storage", owner, _STORAGE)
@@ -168,7 +169,8 @@ class HopfieldNetwork(Network):
         # X may be the caller's own array: every driver below copies before writing.
         X, was_1d = as_pattern_matrix(probes, what=what, n_neurons=self.num_neurons, bipolar=binary,
                                       dtype=None, copy=False)
-        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
+        max_iter = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1,
+                                                                    high=MAX_COUNT)
         compiled = check_compiled(compiled, "compiled", "recall")
         if rng is not None:
             rng = np.random.default_rng(check_seed(rng, "recall"))
@@ -253,25 +255,6 @@ class HopfieldNetwork(Network):
         )
 
 
-    # ------------------------------------------------------------------ files
-    def _save_parts(self, arrays):
-        """File hook of :func:`hebbmem.io.save`: parameters, and the weights in their storage form."""
-        return _files.network_params(self), {"weights": _files.describe_weights(self._weights, arrays)}
-
-    @classmethod
-    def _load_parts(cls, params, header, archive, path):
-        """File hook of :func:`hebbmem.load`: a network with the saved parameters, state and weights."""
-        _files.check_params(cls, params, path)
-        try:
-            model = cls(**params)  # the constructor validates every parameter
-        except (TypeError, ValueError, MemoryError) as err:
-            raise fail(path, f"its network parameters are invalid: {err}") from None
-        n = model.num_neurons
-        model.s = archive.get("state", (n,)).astype(np.float32)
-        model._set_weights(_files.build_weights(header.get("weights"), archive, n, path))
-        return model
-
-
 _CANNS_MODEL_KWARGS = ("name", "mode")  # brainpy's DynamicalSystem arguments: accepted, unused
 _NATIVE_KWARGS = ("max_iter", "tol", "storage", "parallel", "seed")
 
@@ -346,6 +329,8 @@ class AmariHopfieldNetwork(HopfieldNetwork):
         theta = check_real(threshold, "threshold", owner,
                            fix="It is the firing threshold theta; the iteration cap is "
                                "predict(..., num_iter=20).")
+        if isinstance(num_neurons, int) and num_neurons > 0:
+            theta = check_threshold(theta, "threshold", owner, num_neurons)
         native = {k: kwargs[k] for k in _NATIVE_KWARGS if k in kwargs}
         native.setdefault("max_iter", 20)
         self.name = kwargs.get("name")
@@ -359,4 +344,4 @@ class AmariHopfieldNetwork(HopfieldNetwork):
 
     @threshold.setter
     def threshold(self, value):
-        self.bias = check_real(value, "threshold", type(self).__name__)
+        self.bias = check_threshold(value, "threshold", type(self).__name__, self.num_neurons)

@@ -38,7 +38,8 @@ import numpy as np
 
 from . import dynamics
 from .._progress import ProgressLine
-from .._validation import as_pattern_matrix, check_bool, check_choice, check_int, check_real
+from .._validation import MAX_COUNT, as_pattern_matrix, check_bool, check_choice, check_int, check_real
+from ..io import register
 from .networks import HopfieldNetwork
 from .result import RecallResult
 from .rules import Hebbian
@@ -79,7 +80,7 @@ def annealing_schedule(t_start, t_end, n_sweeps, *, kind="geometric"):
     owner = "annealing_schedule"
     t_start = check_real(t_start, "t_start", owner, low=0)
     t_end = check_real(t_end, "t_end", owner, low=0)
-    n_sweeps = check_int(n_sweeps, "n_sweeps", owner, low=1)
+    n_sweeps = check_int(n_sweeps, "n_sweeps", owner, low=1, high=MAX_COUNT)
     kind = check_choice(kind, "kind", owner, ("geometric", "linear"))
     if n_sweeps == 1:
         return np.array([t_end])
@@ -138,6 +139,13 @@ class _CurieWeissCouplings:
         else:
             self._hebbian = None
 
+    def _set_weights(self, rep):
+        # Weights without Hebbian terms (assigned, Storkey, pseudo-inverse, dense sums) have no
+        # Hebbian normalisation to undo: 'auto' then means J = W. _note_rule runs after this.
+        super()._set_weights(rep)
+        if getattr(rep, "terms", None) is None:
+            self._hebbian = None
+
     def reset_weights(self):
         """Forget everything stored (see :meth:`HopfieldNetwork.reset_weights`)."""
         parent = getattr(super(), "reset_weights", None)
@@ -178,6 +186,7 @@ class _CurieWeissCouplings:
         return cached[2]
 
 
+@register
 class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
     r"""A Hopfield network with Glauber (heat-bath) updates at temperature T.
 
@@ -248,6 +257,8 @@ class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
     @staticmethod
     def _check_schedule(schedule, owner):
         try:
+            if np.asarray(schedule).dtype.kind not in "biuf":  # complex, strings, objects
+                raise TypeError
             T = np.array(schedule, dtype=np.float64).ravel()
         except (TypeError, ValueError):
             raise TypeError(f"The 'schedule' parameter of {owner} must be a sequence of temperatures; "
@@ -277,10 +288,11 @@ class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
     def _temperatures(self, max_iter):
         if self.schedule is not None and max_iter is None:
             return self.schedule
-        n = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
+        n = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1,
+                                                             high=MAX_COUNT)
         if self.schedule is not None:
             return self.schedule[:n]
-        return np.full(n, self.temperature)
+        return np.broadcast_to(self.temperature, (n,))  # no memory, even for a billion sweeps
 
     def sample(self, probes, n_sweeps=None, *, patterns=None, temperature=None, rng=None, compiled=True):
         """Run the sweeps and record every state (or its overlaps): a monitored run.
@@ -349,8 +361,9 @@ class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
         compiled = check_bool(compiled, "compiled", "recall")
         S0, was_1d = as_pattern_matrix(probes, what=what, n_neurons=self.num_neurons, bipolar=True)
         if temperature is not None:
-            n = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1)
-            temps = np.full(n, _check_temperature(temperature, "temperature", "recall"))
+            n = self.max_iter if max_iter is None else check_int(max_iter, "max_iter", "recall", low=1,
+                                                                 high=MAX_COUNT)
+            temps = np.broadcast_to(_check_temperature(temperature, "temperature", "recall"), (n,))
         else:
             temps = self._temperatures(max_iter)
         if rng is None:
@@ -400,6 +413,19 @@ class StochasticHopfieldNetwork(_CurieWeissCouplings, HopfieldNetwork):
         return -0.5 * np.einsum("ij,ij->i", S, H) + self.bias * S.sum(axis=1)
 
 
+def _turn_on(z):
+    """``1 / (1 + exp(-z))`` with the C library's ``exp``, as the kernel computes it.
+
+    NumPy's vectorised ``exp`` may differ from libm's in the last bit, which
+    could flip a comparison with ``U``; ``math.exp`` is libm's. Where
+    ``exp(-z)`` overflows the kernel gets inf, hence 0.
+    """
+    try:
+        return 1.0 / (1.0 + math.exp(-z))
+    except OverflowError:
+        return 0.0
+
+
 def _glauber_sweep_numpy(JT, H, S, keys, U, coef, thr, flips):
     """One Glauber sweep in NumPy (the readable twin of ``_kernels.glauber_sweep``)."""
     n = S.shape[1]
@@ -411,7 +437,7 @@ def _glauber_sweep_numpy(JT, H, S, keys, U, coef, thr, flips):
             if math.isinf(coef):
                 new = 1.0 if x > 0 else (-1.0 if x < 0 else s)
             else:
-                new = 1.0 if U[b, t] < 1.0 / (1.0 + np.exp(-coef * x)) else -1.0
+                new = 1.0 if U[b, t] < _turn_on(coef * x) else -1.0
             if new != s:
                 S[b, i] = new
                 H[b] += (new + new) * JT[i]

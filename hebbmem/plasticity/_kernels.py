@@ -88,15 +88,22 @@ def oja_sanger_train(W, X, epochs, lr, sanger, normalize, y):
     sum over the rows, taken before row i changes); then, if ``normalize``,
     each row with a non-zero norm is divided by its norm. ``y`` (n_outputs,)
     is scratch and holds the outputs of the last sample on exit.
+
+    Returns -1, or the index ``epoch * n_samples + sample`` of the first
+    sample whose output ``y`` is not finite (the weights diverged): the loop
+    stops there, before updating ``W`` with it, as the NumPy path reports.
     """
     n_out, n_in = W.shape
     n_samples = X.shape[0]
     c = np.empty(n_in)
     ss = np.empty(n_out)
-    for _ in range(epochs):
+    for e in range(epochs):
         for s in range(n_samples):
             x = X[s]
             _matvec(W, x, y)
+            for i in range(n_out):
+                if not np.isfinite(y[i]):
+                    return e * n_samples + s
             if sanger:
                 for i in range(n_out):
                     g = lr * y[i]
@@ -120,6 +127,7 @@ def oja_sanger_train(W, X, epochs, lr, sanger, normalize, y):
                     if nrm > 0.0:
                         for j in range(n_in):
                             W[i, j] /= nrm
+    return -1
 
 
 @jit

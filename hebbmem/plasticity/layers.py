@@ -18,8 +18,10 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_bool, check_int, check_real, check_seed
+from .._validation import check_bool, check_bytes_fit, check_int, check_real, check_seed
+from ..io import register, save
 from ..random import generator
+from . import _files
 
 __all__ = ["LinearLayer", "SpikingLayer"]
 
@@ -45,8 +47,20 @@ def as_inputs(data, n_inputs, *, what, owner, max_ndim=2, allow_1d=True):
     if isinstance(data, (list, tuple)) and len(data) == 0:
         raise ValueError(f"{what} is empty: expected at least one input vector of length {n_inputs}.")
     try:
-        arr = np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError) as err:
+        arr = np.asarray(data)
+        if arr.dtype.kind == "c":
+            raise TypeError(f"{what} must be real; got complex dtype {arr.dtype} (hebbmem never drops an "
+                            f"imaginary part silently: pass x.real or np.abs(x) if that is what you mean).")
+        if arr.dtype.kind not in "biuf" and arr.dtype != object:
+            raise TypeError(f"{what} must be numeric array-like (vectors of length {n_inputs}); got an array "
+                            f"of dtype {arr.dtype}.")
+        arr = arr.astype(np.float64, copy=False)
+    except TypeError as err:
+        if str(err).startswith(what):
+            raise
+        raise TypeError(f"{what} must be numeric array-like (vectors of length {n_inputs}); could not convert "
+                        f"it: {err}.") from None
+    except ValueError as err:
         raise TypeError(
             f"{what} must be numeric array-like (vectors of length {n_inputs}); "
             f"could not convert it: {err}. Ragged lists must be padded to a common length first."
@@ -83,8 +97,11 @@ def _kernels_module():
     return _KERNELS[0]
 
 
-def _draw_weights(rng, shape, scale):
-    return rng.normal(0.0, scale, size=shape)
+def _draw_weights(seed, owner, shape, scale):
+    """Initial weights N(0, scale**2), after checking that the (output_size, input_size) matrix fits in memory."""
+    check_bytes_fit(8 * shape[0] * shape[1], f"{owner}(input_size={shape[1]:,}, output_size={shape[0]:,})",
+                    "Its weight matrix W is float64, output_size x input_size: use fewer inputs or outputs.")
+    return generator(seed, owner).normal(0.0, scale, size=shape)
 
 
 class _Weights:
@@ -121,7 +138,27 @@ class _Weights:
         self._W = arr
 
 
-class LinearLayer(_Weights):
+class _Saved:
+    """The file hooks of :mod:`hebbmem.io` shared by the layers (see :mod:`hebbmem.plasticity._files`)."""
+
+    def save(self, path):
+        """Write the layer (parameters, weights, state) to ``path``; ``hebbmem.load(path)`` reads it back.
+
+        The loaded layer continues bit for bit where this one stopped. A symbolic link at ``path``
+        is written through; folders, devices and pipes are refused (see :mod:`hebbmem.io`).
+        """
+        save(self, path)
+
+    def _save_parts(self, arrays):
+        return _files.save_parts(self, arrays)
+
+    @classmethod
+    def _load_parts(cls, params, header, archive, path):
+        return _files.load_parts(cls, params, header, archive, path)
+
+
+@register
+class LinearLayer(_Weights, _Saved):
     r"""A linear feed-forward layer, :math:`y = W x`, for Hebbian-type learning.
 
     Pair it with :class:`~hebbmem.OjaTrainer`, :class:`~hebbmem.SangerTrainer`
@@ -180,7 +217,7 @@ class LinearLayer(_Weights):
             threshold_tau, "threshold_tau", owner, low=1.0,
             fix="It is the number of samples the sliding threshold averages over (canns default 100).")
         self.seed = check_seed(seed, owner)
-        self.W = _draw_weights(generator(self.seed, owner), (self.output_size, self.input_size), 0.01)
+        self.W = _draw_weights(self.seed, owner, (self.output_size, self.input_size), 0.01)
         self.theta = None
         self.init_state()
 
@@ -231,7 +268,8 @@ class LinearLayer(_Weights):
         return f"LinearLayer({self.input_size}, {self.output_size}{extra})"
 
 
-class SpikingLayer(_Weights):
+@register
+class SpikingLayer(_Weights, _Saved):
     r"""A layer of leaky integrate-and-fire (LIF) neurons with spike traces, for STDP.
 
     Each call of :meth:`forward` is one time step with input :math:`x(t)`
@@ -318,7 +356,7 @@ class SpikingLayer(_Weights):
                              "decay, and STDP would have no time window). Got 1.0 instead.")
         self.dt = check_real(dt, "dt", owner, low=0.0, low_open=True)
         self.seed = check_seed(seed, owner)
-        self.W = _draw_weights(generator(self.seed, owner), (self.output_size, self.input_size), 0.05)
+        self.W = _draw_weights(self.seed, owner, (self.output_size, self.input_size), 0.05)
         self.reset_state()
 
     def reset_state(self):

@@ -18,16 +18,22 @@ bit-identical results; weights are plain float64 arrays (``model.W``, not
 new weight array, so an array the program holds is never changed.
 """
 
-import sys
-
 import numpy as np
 
-from .._validation import check_bool, check_int
+from .._progress import ProgressLine
+from .._validation import MAX_COUNT, check_bool, check_int
 from .layers import as_inputs
 from .rules import BCM, STDP, Oja, Sanger
 from .._trainer import Trainer
 
 __all__ = ["OjaTrainer", "SangerTrainer", "BCMTrainer", "STDPTrainer"]
+
+
+class _EpochProgress(ProgressLine):
+    """``OjaTrainer: epoch 3/50`` (on stderr in a terminal; one line at the end in a notebook)."""
+
+    def text(self, done, iteration):
+        return f"{self.label}: epoch {done}/{self.total}"
 
 
 def _rule_param(name):
@@ -110,30 +116,64 @@ class _OnlineTrainer(Trainer):
         return W, X
 
     def _epochs(self, epochs):
-        return check_int(epochs, "epochs", f"{type(self).__name__}.train", low=1,
+        return check_int(epochs, "epochs", f"{type(self).__name__}.train", low=1, high=MAX_COUNT,
                          fix="It is the number of passes over the data.")
 
-    def _run_epochs(self, W, epochs, record_weights, one_epoch, run_all):
-        """Run ``epochs`` passes: in one call when nothing is watched, else epoch by epoch."""
+    def _run_epochs(self, W, epochs, record_weights, one_epoch, run_all, X=None, extra=()):
+        """Run ``epochs`` passes: in one call when nothing is watched, else epoch by epoch.
+
+        ``run_all(n)`` and ``one_epoch()`` return -1, or the index (epoch *
+        n_samples + sample) of the sample at which the weights were found
+        diverged. Then, or if ``W`` (or an array of ``extra``) ends with NaN
+        or inf, ``W`` and ``extra`` are put back as they were before this call
+        and :meth:`_diverged` raises: training never leaves NaN weights behind.
+        """
         record = check_bool(record_weights, "record_weights", f"{type(self).__name__}.train")
         progress = self.show_iteration_progress
-        if not record and not progress:
-            run_all(epochs)
-            setattr(self.model, self.weight_attr, W)  # the same array for hebbmem's layers: a no-op
-            return
-        history = [W.copy()] if record else None
-        for e in range(epochs):
-            one_epoch()
-            if record:
-                history.append(W.copy())
-            if progress:
-                sys.stderr.write(f"\r{type(self).__name__}: epoch {e + 1}/{epochs}")
-                sys.stderr.flush()
-        if progress:
-            sys.stderr.write("\n")
-        if record:
-            self.weight_history_ = np.stack(history)
-        setattr(self.model, self.weight_attr, W)
+        saved = [W.copy()] + [a.copy() for a in extra]
+        where = -1
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging NumPy path: reported below
+            if not record and not progress:
+                where = run_all(epochs)
+            else:
+                history = [W.copy()] if record else None
+                bar = _EpochProgress(epochs, type(self).__name__) if progress else None
+                for e in range(epochs):
+                    where = one_epoch()
+                    if where is not None and where >= 0:
+                        where += e * (len(X) if X is not None else 0)
+                        break
+                    if record:
+                        history.append(W.copy())
+                    if progress:
+                        bar(e + 1, e + 1)
+                if progress:
+                    bar.close()
+                if record and (where is None or where < 0):
+                    self.weight_history_ = np.stack(history)
+        where = -1 if where is None else where
+        if where >= 0 or not all(np.isfinite(a).all() for a in (W, *extra)):
+            for a, before in zip((W, *extra), saved):
+                a[...] = before
+            raise self._diverged(X, where)
+        setattr(self.model, self.weight_attr, W)  # for hebbmem's layers the array already bound: a no-op
+
+    def _diverged(self, X, where):
+        """The error for weights that overflowed: where, and which learning rates are stable."""
+        owner = type(self).__name__
+        when = "by the end of training"
+        if where >= 0 and X is not None and len(X):
+            when = f"at epoch {where // len(X) + 1}, sample {where % len(X)}"
+        scale = float(np.max(np.einsum("ij,ij->i", X, X))) if X is not None and X.size else float("nan")
+        return ValueError(
+            f"{owner}.train diverged: the weights overflowed to inf/NaN {when}, with learning_rate="
+            f"{self.rule.learning_rate:g}. model.{self.weight_attr} is left as it was before this call. "
+            + self._stable_rates(scale)
+        )
+
+    def _stable_rates(self, scale):
+        return (f"Use a smaller learning_rate: with samples of squared norm up to |x|^2 = {scale:.4g}, "
+                f"learning_rate * |x|^2 should stay well below 1.")
 
     def __repr__(self):
         extra = "" if self.compiled else ", compiled=False"
@@ -232,15 +272,26 @@ class OjaTrainer(_LinearTrainer):
             from . import _kernels
 
             def run(n):
-                _kernels.oja_sanger_train(W, X, n, rule.learning_rate, sanger, rule.normalize_weights, y)
+                return _kernels.oja_sanger_train(W, X, n, rule.learning_rate, sanger, rule.normalize_weights, y)
         else:
             def run(n):
-                for _ in range(n):
-                    for x in X:
-                        rule.step(W, x)
+                for e in range(n):
+                    for k, x in enumerate(X):
+                        if not np.isfinite(rule.step(W, x)).all():  # y (before the update) overflowed
+                            return e * len(X) + k
+                return -1
 
-        self._run_epochs(W, epochs, record_weights, lambda: run(1), run)
+        self._run_epochs(W, epochs, record_weights, lambda: run(1), run, X)
         return self
+
+    def _stable_rates(self, scale):
+        name = type(self.rule).__name__
+        if self.rule.normalize_weights:
+            return f"Use a smaller learning_rate (about 1 / |x|^2 = {1 / scale:.3g} at most for this data)."
+        return (f"{name}'s rule without normalize_weights is guaranteed stable when learning_rate * |x|^2 < 1 "
+                f"for every sample x (the weight norm then settles at 1): here |x|^2 reaches {scale:.4g}, so use "
+                f"learning_rate < {1 / scale:.3g} (e.g. {0.1 / scale:.2g}), scale the data down, or keep "
+                f"normalize_weights=True.")
 
 
 class SangerTrainer(OjaTrainer):
@@ -337,7 +388,7 @@ class BCMTrainer(_LinearTrainer):
                     for x in X:
                         rule.step(W, theta, x, tau)
 
-        self._run_epochs(W, epochs, record_weights, lambda: run(1), run)
+        self._run_epochs(W, epochs, record_weights, lambda: run(1), run, X, extra=(theta,))
         return self
 
 

@@ -28,6 +28,16 @@ modified.
 * plasticity (:mod:`hebbmem.plasticity`): :func:`plot_receptive_fields` (rows of
   W as images), :func:`plot_tuning_curves`, :func:`plot_spike_raster`,
   :func:`plot_stdp_window` and :func:`plot_weight_evolution`.
+* reward learning (:mod:`hebbmem.reward`): :func:`plot_eligibility` (eligibility
+  traces over time, with the rewards) and :func:`plot_reward_learning` (input
+  spikes, eligibility and weights of a reward-modulated STDP run).
+* sparse coding (:mod:`hebbmem.competitive`): :func:`plot_feedforward_weights`
+  (Földiák's ``Q`` as images), :func:`plot_lateral_weights` and
+  :func:`plot_output_correlations`.
+* self-organising maps (:mod:`hebbmem.competitive`): :func:`plot_umatrix` (the
+  U-matrix), :func:`plot_component_plane` / :func:`plot_component_planes`,
+  :func:`plot_som_prototypes` (each unit's prototype as an image, on the grid)
+  and :func:`plot_label_map` (the most frequent label per unit).
 * :func:`plot_recall_session`: state, energy and overlaps of a
   :class:`hebbmem.widgets.RecallSession` (the recall explorer's figure).
 * canns' ``tuning_curve``, ``PlotConfig`` and ``PlotConfigs`` live in
@@ -42,8 +52,14 @@ from ._widget import plot_recall_session
 from ._memory import plot_basins, plot_bit_error, plot_capacity, plot_overlap_matrix, plot_state_sequence
 from ._plasticity import (plot_receptive_fields, plot_spike_raster, plot_stdp_window, plot_tuning_curves,
                           plot_weight_evolution)
+from ._reward import plot_eligibility, plot_reward_learning
+from ._foldiak import plot_feedforward_weights, plot_lateral_weights, plot_output_correlations
+from ._som import (plot_component_plane, plot_component_planes, plot_label_map, plot_som_prototypes,  # SOM (issue 16)
+                   plot_umatrix)
 
 __all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps",
            "plot_recall_session", "plot_overlap_matrix", "plot_state_sequence", "plot_capacity",
            "plot_bit_error", "plot_basins", "plot_receptive_fields", "plot_tuning_curves", "plot_spike_raster",
-           "plot_stdp_window", "plot_weight_evolution"]
+           "plot_stdp_window", "plot_weight_evolution", "plot_eligibility", "plot_reward_learning",
+           "plot_feedforward_weights", "plot_lateral_weights", "plot_output_correlations",
+           "plot_umatrix", "plot_component_plane", "plot_component_planes", "plot_som_prototypes", "plot_label_map"]

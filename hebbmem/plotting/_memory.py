@@ -12,8 +12,8 @@ __all__ = ["plot_overlap_matrix", "plot_state_sequence", "plot_capacity", "plot_
 
 
 def _new_axes(ax):
-    if ax is None:
-        _, ax = plt.subplots()
+    if ax is None:  # constrained layout: labels and outside legends stay inside the saved figure
+        _, ax = plt.subplots(layout="constrained")
     return ax
 
 
@@ -144,6 +144,10 @@ def plot_state_sequence(states, patterns=None, shape=None, fig=None, *, steps=No
     return fig
 
 
+# (exact-recall marker, overlap marker, marker size, line width) of the 1st, 2nd, ... curve in one Axes
+_CURVE_STYLES = (("o", "s", 7, 1.5), ("^", "v", 9, 3.5), ("x", "+", 7, 1.2), ("D", "d", 5, 2.5), ("P", "*", 6, 1.0))
+
+
 def plot_capacity(curve, ax=None, theory=True):
     r"""Draw a capacity curve: exact recall and final overlap against the load P/N.
 
@@ -158,9 +162,11 @@ def plot_capacity(curve, ax=None, theory=True):
         bbox_inches="tight")`` or ``fig.tight_layout()`` to keep it in the picture).
     theory : bool, default=True
         Also draw the Hebbian theory: the retrieval overlap :math:`m(\alpha)`
-        of Amit, Gutfreund and Sompolinsky (0 beyond :math:`\alpha_c = 0.138`),
+        of Amit, Gutfreund and Sompolinsky, which ends at
+        :math:`\alpha_c = 0.138` (beyond it there is no retrieval state),
         and the probability that one update from a stored pattern flips no
-        bit, :math:`(1 - p_{err})^N`. Drawn once per Axes.
+        bit, :math:`(1 - p_{err})^N`. Drawn once per Axes. Each curve drawn
+        into the same Axes gets its own markers, smaller on top.
 
     Returns
     -------
@@ -186,12 +192,25 @@ def plot_capacity(curve, ax=None, theory=True):
                             f"got {type(curve).__name__}.")
     ax = _new_axes(ax)
     rule = type(curve.rule).__name__ if getattr(curve, "rule", None) is not None else "measured"
-    line, = ax.plot(curve.loads, curve.fraction_exact, "o-", label=f"{rule}: exact recall")
-    ax.plot(curve.loads, curve.mean_overlap, "s--", color=line.get_color(), alpha=0.7,
-            label=f"{rule}: final overlap")
+    # Each curve drawn into these Axes gets its own markers, and later ones are drawn smaller on top,
+    # so that rules whose curves coincide (Storkey and PseudoInverse at 1.0) both stay visible.
+    k = getattr(ax, "_hebbmem_curves", 0)
+    ax._hebbmem_curves = k + 1
+    exact_marker, overlap_marker, size, width = _CURVE_STYLES[k % len(_CURVE_STYLES)]
+    line, = ax.plot(curve.loads, curve.fraction_exact, marker=exact_marker, ls="-", ms=size, lw=width,
+                    label=f"{rule}: exact recall")
+    ax.plot(curve.loads, curve.mean_overlap, marker=overlap_marker, ls="--", ms=size, lw=width,
+            color=line.get_color(), alpha=0.7, label=f"{rule}: final overlap")
     if theory and not getattr(ax, "_hebbmem_theory", False):
-        a = np.linspace(max(1e-3, 0.5 * float(np.min(curve.loads))), float(np.max(curve.loads)) * 1.05, 300)
-        ax.plot(a, theory_overlap(a), color="k", lw=1.2, label="theory: overlap m(α) (AGS)")
+        lo = max(1e-3, 0.5 * float(np.min(curve.loads)))
+        a = np.linspace(lo, float(np.max(curve.loads)) * 1.05, 300)
+        # m(alpha) exists up to alpha_c and not beyond: the curve ends there (a dot), it does not drop to 0
+        below = np.linspace(lo, ALPHA_C, 300) if lo < ALPHA_C else np.array([])
+        if below.size:
+            m = theory_overlap(below)
+            below, m = below[m > 0], m[m > 0]
+            ax.plot(below, m, color="k", lw=1.2, label="theory: overlap m(α) (AGS), none beyond α_c")
+            ax.plot(below[-1:], m[-1:], "o", color="k", ms=4)
         n = curve.num_neurons
         ax.plot(a, (1.0 - theory_bit_error(a)) ** n, color="k", ls=":", lw=1.2,
                 label=f"theory: one update flips no bit, N={n}")
@@ -245,6 +264,9 @@ def plot_bit_error(curve, ax=None, theory=True):
 def plot_basins(profile, ax=None, label=None):
     """Draw a basin profile: exact recall and final overlap against the fraction of flipped bits.
 
+    A dotted vertical line marks the basin radius (where exact recall falls
+    to 1/2); the legend names it with its value.
+
     Parameters
     ----------
     profile : BasinProfile
@@ -262,7 +284,8 @@ def plot_basins(profile, ax=None, label=None):
     line, = ax.plot(profile.flip_fractions, profile.p_exact, "o-", label=f"{name}P(exact recall)")
     ax.plot(profile.flip_fractions, profile.mean_overlap, "s--", color=line.get_color(), alpha=0.7,
             label=f"{name}final overlap")
-    ax.axvline(profile.radius, color=line.get_color(), ls=":", lw=1)
+    ax.axvline(profile.radius, color=line.get_color(), ls=":", lw=1.2,
+               label=f"{name}basin radius {profile.radius:.3f}")
     ax.set_xlabel("fraction of bits flipped in the probe")
     ax.set_ylabel("probability / overlap")
     ax.set_ylim(-0.05, 1.05)

@@ -15,8 +15,8 @@ __all__ = ["plot_receptive_fields", "plot_tuning_curves", "plot_spike_raster", "
 
 
 def _new_axes(ax):
-    if ax is None:
-        _, ax = plt.subplots()
+    if ax is None:  # constrained layout: labels and outside legends stay inside the saved figure
+        _, ax = plt.subplots(layout="constrained")
     return ax
 
 

@@ -13,8 +13,8 @@ __all__ = ["plot_pattern", "plot_recall", "plot_weights"]
 
 
 def _new_axes(ax):
-    if ax is None:
-        _, ax = plt.subplots()
+    if ax is None:  # constrained layout: labels and outside legends stay inside the saved figure
+        _, ax = plt.subplots(layout="constrained")
     return ax
 
 
@@ -32,6 +32,23 @@ def _as_image(pattern, shape, what):
             f"(e.g. plot_pattern(patterns[0])) or use plot_recall."
         )
     return pattern_to_image(arr.astype(float), shape)
+
+
+_DISPLAY_SIDE = 512  # pixels a side: a 7-inch figure at 150 dpi shows about 330 per panel
+
+
+def _for_display(images):
+    """(n, h, w) images reduced by block means to at most 512 pixels a side (a figure cannot show more).
+
+    Large pictures (``hebbmem demo --size 4096``) would otherwise make matplotlib
+    hold several full-size float copies of every panel while drawing.
+    """
+    n, h, w = images.shape
+    f = -(-max(h, w) // _DISPLAY_SIDE)
+    if f <= 1:
+        return images
+    H, W = h // f * f, w // f * f  # the last h % f rows and w % f columns are left out
+    return images[:, :H, :W].reshape(n, H // f, f, W // f, f).mean(axis=(2, 4))
 
 
 def _accuracy_text(equal, n):
@@ -135,7 +152,9 @@ def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
     and ``"Recalled\\n99.9 % of bits right"`` (see
     :func:`hebbmem.analysis.recall_accuracy`). Percentages are rounded down,
     so 100.0 % means a perfect recall. Every panel has a thin grey frame, so
-    white picture edges stay visible on a white page or slide.
+    white picture edges stay visible on a white page or slide. Pictures
+    larger than 512 pixels a side are drawn as block averages (the figure
+    has fewer pixels than that per panel); the percentages count every bit.
 
     Parameters
     ----------
@@ -189,8 +208,8 @@ def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
     """
     names = ("stored", "corrupted", "recalled")
     mats = []
-    for name, data in zip(names, (stored, corrupted, recalled)):
-        mats.append(as_pattern_matrix(data, what=name, bipolar=False)[0])
+    for name, data in zip(names, (stored, corrupted, recalled)):  # read only: no copies of large inputs
+        mats.append(as_pattern_matrix(data, what=name, bipolar=False, dtype=None, copy=False)[0])
     counts = [m.shape[0] for m in mats]
     if len(set(counts)) > 1:
         raise ValueError(
@@ -213,7 +232,7 @@ def plot_recall(stored, corrupted, recalled, shape=None, fig=None,
     if row_labels is not None:
         row_labels = _check_labels(row_labels, n, "row_labels")
     # Check the shape once, before drawing anything.
-    images = [pattern_to_image(m, shape) for m in mats]
+    images = [_for_display(pattern_to_image(m, shape)) for m in mats]
     S, C, R = mats
 
     if title is not None and not isinstance(title, str):
