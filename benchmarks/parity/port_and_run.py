@@ -6,12 +6,17 @@ tutorial pages, the RBM and wake-sleep examples, and ``tests/unit/trainer/*.py``
 applies exactly the mechanical port of issue 15:
 
 * in import statements, the module ``canns`` (and ``canns.<sub>``) becomes ``hebbmem``;
-* ``import brainpy.math as bm`` becomes ``import hebbmem as bm``;
+* ``import brainpy.math as bm`` becomes ``import hebbmem as bm``, and, as part of the
+  same rule, ``import brainstate`` becomes ``import hebbmem as brainstate`` (brainpy.math's
+  random *is* brainstate's: the STDP tutorial page seeds with ``brainstate.random.seed(42)``;
+  the lead's decision on issue 15);
 * the attribute ``.value`` is dropped wherever code reads or writes it
   (``model.W.value = X`` becomes ``model.W = X``; ``model.W.value.copy()`` becomes
-  ``model.W.copy()``). Only code tokens are touched, never strings or comments.
+  ``model.W.copy()``), f-string fields included. Only code is touched, never strings or
+  comments.
 
-Nothing else changes: other imports (``jax.numpy``, ``brainstate``, ``sklearn``) stay.
+Nothing else changes: other imports (``jax.numpy``, ``sklearn``) stay. ``--repeat 2`` runs
+each program twice and reports whether both runs print the same.
 The ports are written to a scratch folder outside the repository and run with the given
 python (default: this interpreter), with Matplotlib's Agg backend and the example-output
 environment variables pointed into the scratch folder. For each program the report says
@@ -49,7 +54,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import io
 import json
 import os
 import re
@@ -59,7 +63,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import tokenize
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -130,28 +133,39 @@ def program_source(name, trees):
 
 # ----------------------------------------------------------------------------- the port
 def drop_value(source):
-    """Remove every ``.value`` attribute access (code tokens only, not strings/comments)."""
-    toks = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    cuts = []  # (row, col_start, col_end) on one line
-    for a, b in zip(toks, toks[1:]):
-        if a.type == tokenize.OP and a.string == "." and b.type == tokenize.NAME \
-                and b.string == "value" and a.start[0] == b.end[0]:
-            cuts.append((a.start[0], a.start[1], b.end[1]))
-    lines = source.splitlines(keepends=True)
+    """Remove every ``.value`` attribute access in the code, f-string fields included.
+
+    The accesses are found with :mod:`ast`, so strings and comments are never touched
+    while ``f"{model.W.value.shape}"`` is (its field is code; Python 3.11's tokenizer
+    sees an f-string as one string token). Each cut runs from the dot to the end of
+    ``value``, on one line.
+    """
+    raw = [ln.encode("utf-8") for ln in source.splitlines(keepends=True)]  # ast counts UTF-8 bytes
+    cuts = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "value":
+            row, end = node.end_lineno, node.end_col_offset
+            line = raw[row - 1]
+            dot = line.rfind(b".", 0, end - len("value"))
+            if dot < 0 or line[dot + 1:end - len("value")].strip():
+                raise ValueError(f"line {row}: the dot of .value is not on its line: {line!r}")
+            cuts.add((row, dot, end))
     for row, c0, c1 in sorted(cuts, reverse=True):
-        s = lines[row - 1]
-        lines[row - 1] = s[:c0] + s[c1:]
-    return "".join(lines)
+        raw[row - 1] = raw[row - 1][:c0] + raw[row - 1][c1:]
+    return b"".join(raw).decode("utf-8")
 
 
 _BM = re.compile(r"^(\s*)import\s+brainpy\.math\s+as\s+bm\s*$", re.MULTILINE)
+# brainpy.math re-exports brainstate's random: the STDP page seeds with brainstate.random.seed(42)
+_BRAINSTATE = re.compile(r"^(\s*)import\s+brainstate(?:\s+as\s+(\w+))?\s*$", re.MULTILINE)
 _FROM = re.compile(r"^(\s*)from\s+canns(\.|\s)", re.MULTILINE)
 _IMPORT = re.compile(r"^(\s*)import\s+canns(\.|\s|$)", re.MULTILINE)
 
 
 def mechanical_port(source):
-    """canns -> hebbmem in imports, brainpy.math as bm -> hebbmem as bm, .value dropped."""
+    """canns -> hebbmem in imports, brainpy.math as bm (and brainstate) -> hebbmem, .value dropped."""
     source = _BM.sub(r"\1import hebbmem as bm", source)
+    source = _BRAINSTATE.sub(lambda m: f"{m.group(1)}import hebbmem as {m.group(2) or 'brainstate'}", source)
     source = _FROM.sub(r"\1from hebbmem\2", source)
     source = _IMPORT.sub(r"\1import hebbmem\2", source)
     return drop_value(source)
@@ -327,6 +341,8 @@ def main(argv=None):
     ap.add_argument("--only", default=None, help="comma-separated program names, and/or 'unit_tests'")
     ap.add_argument("--work-dir", default=None, help="scratch folder (default: a new one under /tmp)")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per program")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="runs per program; with 2 or more the report says whether they print the same")
     ap.add_argument("--reference", default=str(Path(__file__).with_name("canns_rules_reference.json")),
                     help="canns' recorded numbers to compare with (skipped if missing)")
     ap.add_argument("--out", default=None, help="write the full report as JSON here")
@@ -363,6 +379,14 @@ def main(argv=None):
         ported = transform(source)
         print(f"[port_and_run] {name} ...", file=sys.stderr, flush=True)
         r = run_program(name, ported, work, args.python, _env(args, work, name), args.timeout)
+        if args.repeat > 1:  # the same port again, in a fresh process: are the printed numbers the same?
+            again = [run_program(name, ported, work, args.python, _env(args, work, name), args.timeout)
+                     for _ in range(args.repeat - 1)]
+            r["repeats"] = args.repeat
+            r["deterministic"] = all(a.get("stdout") == r.get("stdout") and a.get("finished") == r.get("finished")
+                                     for a in again)
+            r["printed_lines_that_differ"] = [[x, y] for a in again for x, y in zip(
+                r.get("stdout", "").splitlines(), a.get("stdout", "").splitlines()) if x != y][:20]
         r["source"] = str(path)
         report["programs"][name] = r
         print(f"  {name}: started={r.get('started')} finished={r.get('finished')} "
@@ -383,6 +407,8 @@ def main(argv=None):
               f" {p.get('wall_seconds', '-')} s{extra}")
         if p.get("error"):
             print(f"      {p['error'].splitlines()[-1][:200]}")
+        if "deterministic" in p:
+            print(f"      {p['repeats']} runs print the same numbers: {p['deterministic']}")
     if "unit_tests" in report:
         u = report["unit_tests"]
         total = u["passed"] + u["failed"] + u["errors"] + u["skipped"]
