@@ -248,7 +248,9 @@ def test_other_bad_calls():
     trainer.eligibility = np.zeros((3, 3))
     with pytest.raises(ValueError, match=r"trainer.eligibility, which must hold \(2, 3\)"):
         trainer.train(np.zeros((2, 3)), np.zeros(2), reset=False)
-    layer.W = np.zeros((3, 2))
+    with pytest.raises(ValueError, match=r"SpikingLayer.W must have shape \(2, 3\)"):
+        layer.W = np.zeros((3, 2))  # the layer refuses it where it is assigned
+    layer._W = np.zeros((3, 2))  # past the layer's own check, the trainer still refuses it
     with pytest.raises(ValueError, match=r"model.W must be a real array of shape \(2, 3\)"):
         trainer.train(np.zeros((2, 3)), np.zeros(2))
 
