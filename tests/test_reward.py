@@ -352,3 +352,14 @@ def test_reward_plots_draw_what_they_claim():
     with pytest.raises(ValueError, match="same shape"):
         plotting.plot_reward_learning(tr.eligibility_history_, tr.weight_history_[:10])
     plt.close("all")
+
+
+def test_training_never_writes_into_an_array_the_caller_holds():
+    layer = hm.SpikingLayer(4, 1, threshold=0.5, seed=0)
+    mine = np.full((1, 4), 0.3)
+    layer.W = mine
+    held = layer.W
+    X = np.tile(np.eye(4), (5, 1))
+    hm.RewardModulatedSTDPTrainer(layer, learning_rate=0.5).train(X, np.ones(len(X)))
+    assert np.array_equal(mine, np.full((1, 4), 0.3)) and held is mine
+    assert not np.array_equal(layer.W, mine)  # it did learn, into its own array

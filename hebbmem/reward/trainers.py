@@ -233,7 +233,10 @@ class RewardModulatedSTDPTrainer(Trainer):
         callable raises, the weights keep the changes of the steps before.
         """
         owner = f"{type(self).__name__}.train"
-        W = self._weights()
+        # Train a copy bound to the model (as the plasticity trainers do): an array the caller holds
+        # (model.W = A, or W0 = model.W) is never written into, and each call leaves a new W.
+        W = np.array(self._weights(), dtype=np.float64, order="C")
+        self.model.W = W
         X, starts, layout = as_spike_sequences(inputs, W.shape[1], "SpikingLayer")
         epochs = check_int(epochs, "epochs", owner, low=1, fix="It is the number of passes over the sequences.")
         reset = check_bool(reset, "reset", owner)
