@@ -13,7 +13,7 @@ Where it writes:
 import sys
 import time
 
-__all__ = ["ProgressLine", "in_notebook"]
+__all__ = ["ProgressLine", "TaskProgress", "in_notebook"]
 
 
 def in_notebook(stream=None):
@@ -72,3 +72,25 @@ class ProgressLine:
     def close(self):
         self.stream.write((self.text(*self.state) if self.summary else "") + "\n")
         self.stream.flush()
+
+
+class TaskProgress(ProgressLine):
+    """Counts the finished tasks of a sweep (from every worker), with a note such as the loads done.
+
+    Call ``bar.tick(note)`` once per finished task (or ``bar(done, note)``).
+    """
+
+    def __init__(self, total, label, unit="trials", stream=None, width=30):
+        self.unit = unit
+        self.done = 0
+        super().__init__(total, label, stream, width)
+
+    def tick(self, note=""):
+        """One more task finished."""
+        self.done += 1
+        self(self.done, note)
+
+    def text(self, done, note):
+        elapsed = time.perf_counter() - self.start
+        note = f" | {note}" if note else ""
+        return f"{self.label} [{self.bar(done)}] {done}/{self.total} {self.unit}{note} | {elapsed:.1f} s"

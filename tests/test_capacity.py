@@ -242,4 +242,7 @@ def test_monitored_run_keeps_going_after_a_fixed_point():
 def test_capacity_curve_progress_line(capsys):
     capacity_curve(hm.Hebbian(), 60, [0.05, 0.1], trials=4, seed=0, progress=True)
     err = capsys.readouterr().err
-    assert "capacity (Hebbian, N=60)" in err and "load 2/2" in err and "P/N = 0.100" in err
+    # three networks (P = 3 twice at 0.05 for 4 probes, P = 6 once); the line counts networks finished
+    # (in every worker, see tests/test_parallel.py) and the loads complete
+    assert "capacity (Hebbian, N=60)" in err and "3/3 networks" in err and "2/2 loads" in err
+    assert "P/N = 0.100" in err

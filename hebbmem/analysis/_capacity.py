@@ -13,21 +13,12 @@ For the Hebbian rule with P random patterns in N neurons (load
 """
 
 import math
-import time
 import warnings
 
 import numpy as np
 
-from .._progress import ProgressLine
-
-
-class _LoadProgress(ProgressLine):
-    """A progress line counting loads instead of settled probes."""
-
-    def text(self, done, load):
-        elapsed = time.perf_counter() - self.start
-        where = f" | P/N = {load:.3f}" if done else ""
-        return f"{self.label} [{self.bar(done)}] load {done}/{self.total}{where} | {elapsed:.1f} s"
+from .._parallel import check_n_jobs, child_seed, root_seed, run_trials
+from .._progress import TaskProgress
 from .._trainer import Trainer
 from .._validation import check_bool, check_int, check_real
 from ..exceptions import ConvergenceWarning
@@ -232,7 +223,60 @@ def _network(rule, X, rng, max_iter):
     return model, float(np.count_nonzero(one != X))
 
 
-def bit_error_curve(rule, num_neurons, loads, *, networks=10, seed=None):
+def _network_trial(rule, N, noise, asyn, max_iter, P, m, seed):
+    """One trial of a capacity sweep, in whatever process runs it: one network, from its own seed.
+
+    Draws P random patterns from ``seed`` (a SeedSequence), stores them with
+    ``rule``, counts the bits one synchronous update flips, and, for ``m > 0``,
+    recalls the first m patterns with a fraction ``noise`` of their bits
+    flipped. Returns ``(flipped bits, exact recalls, sum of final overlaps)``.
+    """
+    rng = np.random.default_rng(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # cycles/caps above capacity are the point
+        X = _random_patterns(rng, P, N)
+        model, n_err = _network(rule, X, rng, max_iter)
+        if m == 0:
+            return n_err, 0, 0.0
+        targets = X[:m]
+        probes = flip_fraction(targets, noise, rng=rng) if noise > 0 else targets
+        model.asyn = asyn
+        final = model.recall(probes)
+    exact = int(np.all(final == targets, axis=1).sum())
+    return n_err, exact, float(np.einsum("ij,ij->", final, targets, dtype=np.float64)) / N
+
+
+def _sweep(func, rule, N, P_all, per_load, *, noise, asyn, max_iter, seed, n_jobs, bar=None):
+    """Run the networks of every load (``per_load(P)`` gives their probe counts); results per load.
+
+    Network j of load k draws from ``child_seed(root, k, j)``, i.e.
+    ``SeedSequence(seed).spawn(L)[k].spawn(n_k)[j]`` for an int seed.
+    """
+    root = root_seed(seed, func)
+    tasks, owner = [], []
+    for k, P in enumerate(P_all):
+        for j, m in enumerate(per_load(int(P))):
+            tasks.append((int(P), m, child_seed(root, k, j)))
+            owner.append(k)
+    left = np.bincount(owner, minlength=len(P_all))
+    done = None
+    if bar is not None:
+        def done(i, _):
+            k = owner[i]
+            left[k] -= 1
+            bar.tick(f"{int((left == 0).sum())}/{len(P_all)} loads | P/N = {P_all[k] / N:.3f}")
+
+    results = run_trials(_network_trial, tasks, n_jobs, shared=(rule, N, noise, asyn, max_iter), done=done,
+                         owner=func)
+    if bar is not None:
+        bar.close()
+    per = [[] for _ in P_all]
+    for k, r in zip(owner, results):
+        per[k].append(r)
+    return per
+
+
+def bit_error_curve(rule, num_neurons, loads, *, networks=10, seed=None, n_jobs=None):
     r"""The per-bit error of one update from stored patterns, against the load.
 
     For each load, ``networks`` independent sets of
@@ -249,7 +293,13 @@ def bit_error_curve(rule, num_neurons, loads, *, networks=10, seed=None):
     loads : array-like of float
     networks : int, default=10
         Independent pattern sets per load.
-    seed : None or int
+    seed : None, int or numpy.random.Generator
+        The sweep's seed: network j of load k draws its patterns from the
+        SeedSequence child ``(k, j)`` of it (see :func:`capacity_curve`).
+    n_jobs : None or int, default=None
+        Where the networks are drawn: None or 1 in this process, k > 1 in k
+        joblib workers, -1 on all cores (see :func:`capacity_curve`). The
+        result does not depend on it.
 
     Returns
     -------
@@ -271,16 +321,16 @@ def bit_error_curve(rule, num_neurons, loads, *, networks=10, seed=None):
     N = check_int(num_neurons, "num_neurons", func, low=2)
     P_all = _check_loads(rule, N, loads, func)
     networks = check_int(networks, "networks", func, low=1)
-    rng = np.random.default_rng(seed)
+    n_jobs = check_n_jobs(n_jobs, func)
+    per = _sweep(func, rule, N, P_all, lambda P: [0] * networks, noise=0.0, asyn=False, max_iter=1,
+                 seed=seed, n_jobs=n_jobs)
     err, sem, bits = (np.zeros(P_all.size) for _ in range(3))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        for k, P in enumerate(P_all):
-            e = np.array([_network(rule, _random_patterns(rng, int(P), N), rng, 1)[1] for _ in range(networks)])
-            n = int(P) * N
-            err[k] = e.sum() / (n * networks)
-            sem[k] = (e / n).std(ddof=1) / math.sqrt(networks) if networks > 1 else math.nan
-            bits[k] = n * networks
+    for k, P in enumerate(P_all):
+        e = np.array([r[0] for r in per[k]])
+        n = int(P) * N
+        err[k] = e.sum() / (n * networks)
+        sem[k] = (e / n).std(ddof=1) / math.sqrt(networks) if networks > 1 else math.nan
+        bits[k] = n * networks
     return CapacityCurve(rule=rule, num_neurons=N, loads=P_all / N, n_patterns=P_all, noise=0.0,
                          trials=0, asyn=False, seed=seed, fraction_exact=None, mean_overlap=None,
                          bit_error=err, bit_error_sem=sem, n_bits=bits.astype(np.int64),
@@ -288,7 +338,7 @@ def bit_error_curve(rule, num_neurons, loads, *, networks=10, seed=None):
 
 
 def capacity_curve(rule, num_neurons, loads, *, noise=0.0, trials=100, asyn=False, seed=None,
-                   progress=False, max_iter=100):
+                   progress=False, max_iter=100, n_jobs=None):
     r"""Measure storage capacity: recall quality against the load P/N.
 
     For every load :math:`\alpha`, random +1/-1 patterns are stored
@@ -321,12 +371,25 @@ def capacity_curve(rule, num_neurons, loads, *, noise=0.0, trials=100, asyn=Fals
         Probes recalled per load.
     asyn : bool, default=False
         Asynchronous (True) or synchronous recall.
-    seed : None or int, default=None
-        Seeds the patterns, the noise and the update orders.
+    seed : None, int or numpy.random.Generator, default=None
+        The sweep's seed. Each network (one pattern set and its probes) is a
+        trial that draws its patterns, noise and update orders from its own
+        :class:`numpy.random.SeedSequence` child: network j of load k from
+        ``SeedSequence(seed).spawn(L)[k].spawn(n_k)[j]``. None draws the
+        sweep's entropy from :func:`hebbmem.random.generator` (so
+        ``hebbmem.random.seed(n)`` makes it reproducible).
     progress : bool, default=False
-        Show a progress line (one step per load) on stderr.
+        Show a progress line on stderr: networks finished (in every worker)
+        and loads complete.
     max_iter : int, default=100
         Iteration cap of each recall (sync runs that cycle stop there silently).
+    n_jobs : None or int, default=None
+        Where the networks run. None or 1: one after the other in this
+        process (joblib is not imported). k > 1: k joblib workers (loky
+        processes); -1: all cores. None inside ``with
+        joblib.parallel_backend("dask"):`` runs them on that Dask cluster. A
+        task carries a seed and two counts, never arrays. The result is
+        bit-identical for every n_jobs and backend.
 
     Returns
     -------
@@ -359,42 +422,26 @@ def capacity_curve(rule, num_neurons, loads, *, noise=0.0, trials=100, asyn=Fals
     trials = check_int(trials, "trials", func, low=1)
     asyn = check_bool(asyn, "asyn", func)
     max_iter = check_int(max_iter, "max_iter", func, low=1)
-    rng = np.random.default_rng(seed)
+    n_jobs = check_n_jobs(n_jobs, func)
     shape = P_all.shape
     out = {k: np.zeros(shape) for k in ("fraction_exact", "mean_overlap", "bit_error", "bit_error_sem")}
     counts = {k: np.zeros(shape, dtype=np.int64) for k in ("n_probes", "n_networks", "n_bits")}
-    bar = _LoadProgress(P_all.size, f"capacity ({type(rule).__name__}, N={N})") if progress else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # cycles/caps above capacity are the point
-        for k, P in enumerate(P_all):
-            P = int(P)
-            left = trials
-            exact = overlap_sum = 0.0
-            errs, bits = [], []
-            while left > 0:
-                X = _random_patterns(rng, P, N)
-                model, n_err = _network(rule, X, rng, max_iter)
-                errs.append(n_err)
-                bits.append(X.size)
-                m = min(P, left)
-                targets = X[:m]
-                probes = flip_fraction(targets, noise, rng=rng) if noise > 0 else targets
-                model.asyn = asyn
-                final = model.recall(probes)
-                exact += float(np.all(final == targets, axis=1).sum())
-                overlap_sum += float(np.einsum("ij,ij->", final, targets, dtype=np.float64)) / N
-                left -= m
-            n_probes = trials
-            out["fraction_exact"][k] = exact / n_probes
-            out["mean_overlap"][k] = overlap_sum / n_probes
-            errs, bits = np.array(errs), np.array(bits, dtype=float)
-            out["bit_error"][k] = errs.sum() / bits.sum()
-            frac = errs / bits
-            out["bit_error_sem"][k] = frac.std(ddof=1) / math.sqrt(frac.size) if frac.size > 1 else math.nan
-            counts["n_probes"][k], counts["n_networks"][k], counts["n_bits"][k] = n_probes, len(errs), bits.sum()
-            if bar is not None:
-                bar(k + 1, P / N)
-    if bar is not None:
-        bar.close()
+
+    def probes_per_network(P):  # ceil(trials / P) networks, P probes each, the last one the rest
+        return [min(P, trials - a) for a in range(0, trials, P)]
+
+    bar = TaskProgress(sum(len(probes_per_network(int(P))) for P in P_all),
+                       f"capacity ({type(rule).__name__}, N={N})", unit="networks") if progress else None
+    per = _sweep(func, rule, N, P_all, probes_per_network, noise=noise, asyn=asyn, max_iter=max_iter, seed=seed,
+                 n_jobs=n_jobs, bar=bar)
+    for k, P in enumerate(P_all):
+        errs = np.array([r[0] for r in per[k]])
+        bits = np.full(errs.size, float(P * N))
+        out["fraction_exact"][k] = sum(r[1] for r in per[k]) / trials
+        out["mean_overlap"][k] = sum(r[2] for r in per[k]) / trials
+        out["bit_error"][k] = errs.sum() / bits.sum()
+        frac = errs / bits
+        out["bit_error_sem"][k] = frac.std(ddof=1) / math.sqrt(frac.size) if frac.size > 1 else math.nan
+        counts["n_probes"][k], counts["n_networks"][k], counts["n_bits"][k] = trials, errs.size, bits.sum()
     return CapacityCurve(rule=rule, num_neurons=N, loads=P_all / N, n_patterns=P_all, noise=noise,
                          trials=trials, asyn=asyn, seed=seed, **out, **counts)

@@ -14,7 +14,8 @@ import warnings
 
 import numpy as np
 
-from .._progress import ProgressLine
+from .._parallel import PROBE_BITS_PER_TASK, blocks, check_n_jobs, child_seed, root_seed, run_trials
+from .._progress import TaskProgress
 from .._validation import as_pattern_matrix, check_int, check_real
 from ..exceptions import ConvergenceWarning
 from ..noise import flip_fraction
@@ -37,10 +38,12 @@ def _model_of(trainer_or_model, func):
     return model
 
 
-def _recall(model, probes):
+def _recall(model, probes, rng=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # cycles and caps are counted, not warned
-        return np.asarray(model.recall(probes), dtype=np.float64)
+        if rng is None:
+            return np.asarray(model.recall(probes), dtype=np.float64)
+        return np.asarray(model.recall(probes, rng=rng), dtype=np.float64)
 
 
 def _patterns(patterns, model, func):
@@ -81,12 +84,23 @@ class BasinProfile:
         return f"BasinProfile({len(self.flip_fractions)} fractions, radius={self.radius:.3g}{bound})"
 
 
-def basin_profile(trainer_or_model, patterns, flip_fractions, *, trials=20, seed=None, progress=False):
+def _basin_trials(model, X, fraction, n_trials, seed):
+    """``n_trials`` noisy copies of every pattern, recalled in one batch: per-pattern exact counts, overlap sum."""
+    rng = np.random.default_rng(seed)
+    targets = np.repeat(X, n_trials, axis=0)
+    probes = flip_fraction(targets, fraction, rng=rng) if fraction > 0 else targets
+    final = _recall(model, probes, rng)
+    exact = np.all(final == targets, axis=1).reshape(X.shape[0], n_trials).sum(axis=1)
+    return exact, float(np.einsum("ij,ij->", final, targets))
+
+
+def basin_profile(trainer_or_model, patterns, flip_fractions, *, trials=20, seed=None, progress=False,
+                  n_jobs=None):
     r"""Probability of exact recall against the fraction of flipped bits: the basins of attraction.
 
     For every fraction :math:`f` and every pattern :math:`x^\mu`, ``trials``
     probes with :math:`\lfloor fN \rfloor` random bits flipped are recalled
-    (one batch per fraction), and
+    (in batches of whole trials, one copy of every pattern per trial), and
 
     .. math::
 
@@ -106,10 +120,20 @@ def basin_profile(trainer_or_model, patterns, flip_fractions, *, trials=20, seed
         Fractions in [0, 1], e.g. ``np.linspace(0, 0.5, 11)``.
     trials : int, default=20
         Noisy probes per pattern and fraction.
-    seed : None or int, default=None
-        Seeds the noise (asynchronous update orders come from the network's own generator).
+    seed : None, int or numpy.random.Generator, default=None
+        The sweep's seed. The trials of each fraction are cut into batches
+        of at most ``PROBE_BITS_PER_TASK`` (2**20) probe bits, at least one
+        trial each; batch b of fraction k draws its noise and its
+        asynchronous update orders from the SeedSequence child ``(k, b)`` of
+        the seed (``SeedSequence(seed).spawn(F)[k].spawn(n_k)[b]``). The
+        network's own generator is neither used nor advanced.
     progress : bool, default=False
-        A progress line, one step per fraction.
+        A progress line on stderr: batches finished (in every worker).
+    n_jobs : None or int, default=None
+        Where the batches run: None or 1 in this process, k > 1 in k joblib
+        workers, -1 on all cores; see :func:`capacity_curve`. The network
+        and the patterns are shipped once per sweep, each batch carries a
+        seed. The result does not depend on it.
 
     Returns
     -------
@@ -136,22 +160,22 @@ def basin_profile(trainer_or_model, patterns, flip_fractions, *, trials=20, seed
     if F.size == 0 or not np.isfinite(F).all() or (F < 0).any() or (F > 1).any():
         raise ValueError(f"{func}: flip_fractions must be numbers in [0, 1]; got {F.tolist()}.")
     trials = check_int(trials, "trials", func, low=1)
-    rng = np.random.default_rng(seed)
+    n_jobs = check_n_jobs(n_jobs, func)
+    root = root_seed(seed, func)
     P, N = X.shape
-    targets = np.repeat(X, trials, axis=0)
-    per = np.zeros((P, F.size))
-    mean_overlap = np.zeros(F.size)
-    bar = ProgressLine(F.size, "basin profile") if progress else None
-    for k, f in enumerate(F):
-        probes = flip_fraction(targets, float(f), rng=rng) if f > 0 else targets
-        final = _recall(model, probes)
-        exact = np.all(final == targets, axis=1)
-        per[:, k] = exact.reshape(P, trials).mean(axis=1)
-        mean_overlap[k] = float(np.einsum("ij,ij->", final, targets)) / (N * targets.shape[0])
-        if bar is not None:
-            bar(k + 1, k + 1)
+    cuts = blocks(trials, PROBE_BITS_PER_TASK // (P * N))
+    tasks = [(float(f), b - a, child_seed(root, k, i)) for k, f in enumerate(F) for i, (a, b) in enumerate(cuts)]
+    bar = TaskProgress(len(tasks), "basin profile", unit="batches") if progress else None
+    results = run_trials(_basin_trials, tasks, n_jobs, shared=(model, X), owner=func,
+                         done=None if bar is None else lambda i, _: bar.tick())
     if bar is not None:
         bar.close()
+    per = np.zeros((P, F.size))
+    mean_overlap = np.zeros(F.size)
+    for k in range(F.size):
+        mine = results[k * len(cuts):(k + 1) * len(cuts)]
+        per[:, k] = sum(r[0] for r in mine) / trials
+        mean_overlap[k] = sum(r[1] for r in mine) / (N * P * trials)
     p_exact = per.mean(axis=0)
     radius, lower = _crossing(F, p_exact)
     return BasinProfile(flip_fractions=F, p_exact=p_exact, mean_overlap=mean_overlap,
@@ -328,7 +352,16 @@ class SpuriousCensus:
         return f"SpuriousCensus({len(self.classes)} probes, {self.n_distinct} distinct states; {shown})"
 
 
-def spurious_census(trainer_or_model, patterns, *, n_probes=1000, max_k=5, tol=0.0, seed=None):
+def _census_probes(model, count, seed):
+    """``count`` uniformly random probes recalled in one batch; the final states (int8 when they are +1/-1)."""
+    rng = np.random.default_rng(seed)
+    probes = np.where(rng.random((count, model.num_neurons)) < 0.5, 1.0, -1.0)
+    final = _recall(model, probes, rng)
+    small = final.astype(np.int8)
+    return small if np.array_equal(small, final) else final  # ship 1 byte per neuron back, exactly
+
+
+def spurious_census(trainer_or_model, patterns, *, n_probes=1000, max_k=5, tol=0.0, seed=None, n_jobs=None):
     """Recall from uniformly random probes and classify where they end.
 
     Parameters
@@ -341,8 +374,17 @@ def spurious_census(trainer_or_model, patterns, *, n_probes=1000, max_k=5, tol=0
         Random +1/-1 probes (each bit +1 with probability 1/2).
     max_k, tol
         See :func:`classify_states`.
-    seed : None or int, default=None
-        Seeds the probes.
+    seed : None, int or numpy.random.Generator, default=None
+        The sweep's seed. The probes are cut into batches of at most
+        ``PROBE_BITS_PER_TASK`` (2**20) probe bits; batch b draws its probes
+        and its asynchronous update orders from the SeedSequence child
+        ``(b,)`` of the seed. The network's own generator is neither used
+        nor advanced.
+    n_jobs : None or int, default=None
+        Where the batches run: None or 1 in this process, k > 1 in k joblib
+        workers, -1 on all cores; see
+        :func:`~hebbmem.analysis.capacity_curve`. The result does not
+        depend on it.
 
     Returns
     -------
@@ -363,9 +405,11 @@ def spurious_census(trainer_or_model, patterns, *, n_probes=1000, max_k=5, tol=0
     model = _model_of(trainer_or_model, func)
     X = _patterns(patterns, model, func)
     n_probes = check_int(n_probes, "n_probes", func, low=1)
-    rng = np.random.default_rng(seed)
-    probes = np.where(rng.random((n_probes, model.num_neurons)) < 0.5, 1.0, -1.0)
-    final = _recall(model, probes)
+    n_jobs = check_n_jobs(n_jobs, func)
+    root = root_seed(seed, func)
+    tasks = [(b - a, child_seed(root, i))
+             for i, (a, b) in enumerate(blocks(n_probes, PROBE_BITS_PER_TASK // model.num_neurons))]
+    final = np.concatenate(run_trials(_census_probes, tasks, n_jobs, shared=(model,), owner=func)).astype(np.float64)
     return SpuriousCensus(classify_states(final, X, max_k=max_k, tol=tol), final)
 
 

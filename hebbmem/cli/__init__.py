@@ -141,6 +141,12 @@ def _parser():
                      help="where to write the figure; without an extension, .png is added "
                           "(default: hopfield_capacity.png; '' writes no figure)")
     cap.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    cap.add_argument("--jobs", type=int, default=1, metavar="N",
+                     help="run the networks in N worker processes (joblib; -1: every core); the table is "
+                          "the same for every N (default: 1, in this process)")
+    cap.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="run the networks on the Dask cluster of this scheduler, e.g. tcp://127.0.0.1:8786 "
+                          "(needs hebbmem[distributed]); see docs/cluster.md")
     return parser
 
 
@@ -164,7 +170,7 @@ def main(argv=None):
         else:
             out = check_capacity_args(args)
             run_capacity(args.rule, args.neurons, args.noise, args.trials, args.asyn, args.seed,
-                         str(out) if out else None)
+                         str(out) if out else None, jobs=args.jobs, scheduler=args.scheduler)
     except CommandLineError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2

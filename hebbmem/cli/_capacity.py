@@ -8,6 +8,7 @@ import numpy as np
 
 from ._common import (RULES, CommandLineError, RunError, _check_fraction, _check_seed, _plural, check_budget,
                       check_out, plain_warnings)
+from ._jobs import check_jobs, workers
 
 #: The highest load P/N of each rule's sweep: past its capacity.
 TOP_LOAD = {"hebbian": 0.3, "storkey": 0.6, "pseudoinverse": 0.9}
@@ -65,6 +66,7 @@ def check_capacity_args(args):
         raise CommandLineError(f"--trials must be at least 1; got {args.trials}.")
     _check_fraction(args.noise, "--noise")
     _check_seed(args.seed)
+    check_jobs(args.jobs, args.scheduler)
     seconds, need = estimate_capacity(args.rule, args.neurons, args.trials, args.asyn)
     check_budget(f"--rule {args.rule} --neurons {args.neurons:,} --trials {args.trials:,}", seconds, need,
                  getattr(args, "force", False), "use fewer --neurons or --trials")
@@ -77,8 +79,12 @@ def check_capacity_args(args):
 
 
 def run_capacity(rule="hebbian", neurons=200, noise=0.0, trials=100, asyn=False, seed=0,
-                 out="hopfield_capacity.png", *, stream=None, err=None):
-    """Measure the capacity curve and write its figure; return the curve (a CapacityCurve)."""
+                 out="hopfield_capacity.png", *, stream=None, err=None, jobs=1, scheduler=None):
+    """Measure the capacity curve and write its figure; return the curve (a CapacityCurve).
+
+    ``jobs`` worker processes (-1: every core), or the Dask cluster behind
+    ``scheduler`` (an address), run the networks; the curve is the same.
+    """
     import hebbmem as hm
     from hebbmem import analysis
 
@@ -88,9 +94,9 @@ def run_capacity(rule="hebbian", neurons=200, noise=0.0, trials=100, asyn=False,
     print(f"hebbmem capacity: {RULES[rule]} rule, N = {neurons:,} neurons, {_plural(trials, 'probe')} per load, "
           f"{noise * 100:g} % of bits flipped, {'async' if asyn else 'sync'}", file=stream)
     t0 = time.perf_counter()
-    with plain_warnings(stream), contextlib.redirect_stderr(err):
+    with plain_warnings(stream), contextlib.redirect_stderr(err), workers(jobs, scheduler) as n_jobs:
         curve = analysis.capacity_curve(getattr(hm, RULES[rule])(), neurons, loads, noise=noise, trials=trials,
-                                        asyn=asyn, seed=seed, progress=True)
+                                        asyn=asyn, seed=seed, progress=True, n_jobs=n_jobs)
     print(f"  {len(curve.loads)} loads from {curve.loads[0]:g} to {curve.loads[-1]:g} in "
           f"{time.perf_counter() - t0:.1f} s", file=stream)
     for line in _curve_lines(curve, theory=rule == "hebbian"):
