@@ -13,15 +13,13 @@ For the Hebbian rule with P random patterns in N neurons (load
 """
 
 import math
-import warnings
 
 import numpy as np
 
-from .._parallel import check_n_jobs, child_seed, root_seed, run_trials
+from .._parallel import blocks, check_n_jobs, child_seed, root_seed, run_trials
 from .._progress import TaskProgress
 from .._trainer import Trainer
 from .._validation import check_bool, check_int, check_real
-from ..exceptions import ConvergenceWarning
 from ..hopfield.networks import HopfieldNetwork
 from ..hopfield.rules import PseudoInverse, Rule
 from ..noise import flip_fraction
@@ -31,6 +29,10 @@ __all__ = ["CapacityCurve", "capacity_curve", "bit_error_curve", "theory_bit_err
 
 #: The Amit-Gutfreund-Sompolinsky critical load of the Hebbian rule (T = 0).
 ALPHA_C = 0.138
+
+#: Probe bits recalled at once inside a capacity trial (rows x N; 167 rows at N = 10**5), which
+#: bounds recall's scratch memory. Never reached at N <= 2,000 with up to 8,000 probes.
+RECALL_BITS = 2 ** 24
 
 
 def _erfc(x):
@@ -214,13 +216,20 @@ def _check_loads(rule, N, loads, func):
     return P_all
 
 
+def _rows(n, N):
+    """Row blocks for recalling n states of N neurons: at most ``RECALL_BITS`` probe bits at a time."""
+    return blocks(n, RECALL_BITS // N)
+
+
 def _network(rule, X, rng, max_iter):
     """A fresh synchronous network storing X with ``rule``, and its one-step bit errors from X."""
     N = X.shape[1]
     model = HopfieldNetwork(N, asyn=False, max_iter=max_iter, seed=int(rng.integers(2 ** 63)))
     Trainer(model, rule).train(X)
-    one = model.recall(X, max_iter=1)        # one synchronous update from every stored pattern
-    return model, float(np.count_nonzero(one != X))
+    errors = 0  # one synchronous update from every stored pattern (rows are independent)
+    for a, b in _rows(X.shape[0], N):
+        errors += int(np.count_nonzero(model.recall(X[a:b], max_iter=1, warn=False) != X[a:b]))
+    return model, float(errors)
 
 
 def _network_trial(rule, N, noise, asyn, max_iter, P, m, seed):
@@ -230,20 +239,25 @@ def _network_trial(rule, N, noise, asyn, max_iter, P, m, seed):
     ``rule``, counts the bits one synchronous update flips, and, for ``m > 0``,
     recalls the first m patterns with a fraction ``noise`` of their bits
     flipped. Returns ``(flipped bits, exact recalls, sum of final overlaps)``.
+    Recall runs in blocks of rows (see ``RECALL_BITS``), so that its scratch
+    memory stays bounded at large N.
     """
     rng = np.random.default_rng(seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # cycles/caps above capacity are the point
-        X = _random_patterns(rng, P, N)
-        model, n_err = _network(rule, X, rng, max_iter)
-        if m == 0:
-            return n_err, 0, 0.0
-        targets = X[:m]
-        probes = flip_fraction(targets, noise, rng=rng) if noise > 0 else targets
-        model.asyn = asyn
-        final = model.recall(probes)
-    exact = int(np.all(final == targets, axis=1).sum())
-    return n_err, exact, float(np.einsum("ij,ij->", final, targets, dtype=np.float64)) / N
+    X = _random_patterns(rng, P, N)
+    model, n_err = _network(rule, X, rng, max_iter)
+    if m == 0:
+        return n_err, 0, 0.0
+    targets = X[:m]
+    probes = flip_fraction(targets, noise, rng=rng) if noise > 0 else targets
+    model.asyn = asyn
+    exact = agree = 0.0  # the overlap sums are integers, exact in float64 in any order
+    for a, b in _rows(m, N):
+        # warn=False, not catch_warnings: cycles and caps above capacity are the point, and
+        # catch_warnings is not thread-safe (joblib's threading backend runs trials side by side)
+        final = model.recall(probes[a:b], warn=False)
+        exact += float(np.all(final == targets[a:b], axis=1).sum())
+        agree += float(np.einsum("ij,ij->", final, targets[a:b], dtype=np.float64))
+    return n_err, int(exact), agree / N
 
 
 def _sweep(func, rule, N, P_all, per_load, *, noise, asyn, max_iter, seed, n_jobs, bar=None):
@@ -259,15 +273,14 @@ def _sweep(func, rule, N, P_all, per_load, *, noise, asyn, max_iter, seed, n_job
             tasks.append((int(P), m, child_seed(root, k, j)))
             owner.append(k)
     left = np.bincount(owner, minlength=len(P_all))
-    done = None
-    if bar is not None:
-        def done(i, _):
-            k = owner[i]
-            left[k] -= 1
-            bar.tick(f"{int((left == 0).sum())}/{len(P_all)} loads | P/N = {P_all[k] / N:.3f}")
 
-    results = run_trials(_network_trial, tasks, n_jobs, shared=(rule, N, noise, asyn, max_iter), done=done,
-                         owner=func)
+    def done(i, _):  # in this process, as each network finishes (in any worker)
+        k = owner[i]
+        left[k] -= 1
+        bar.tick(f"{int((left == 0).sum())}/{len(P_all)} loads | P/N = {P_all[k] / N:.3f}")
+
+    results = run_trials(_network_trial, tasks, n_jobs, shared=(rule, N, noise, asyn, max_iter),
+                         done=None if bar is None else done, owner=func)
     if bar is not None:
         bar.close()
     per = [[] for _ in P_all]

@@ -10,6 +10,7 @@ r"""Attractors: basins of attraction, spurious states, and runs of fixed length.
   every state (or its overlaps), which does not stop at a fixed point.
 """
 
+import inspect
 import warnings
 
 import numpy as np
@@ -39,11 +40,14 @@ def _model_of(trainer_or_model, func):
 
 
 def _recall(model, probes, rng=None):
+    """Recall without ConvergenceWarnings: cycles and caps are counted, not warned."""
+    kw = {} if rng is None else {"rng": rng}
+    if "warn" in inspect.signature(model.recall).parameters:
+        # warn=False rather than catch_warnings, which is not thread-safe (joblib's threading backend)
+        return np.asarray(model.recall(probes, warn=False, **kw), dtype=np.float64)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # cycles and caps are counted, not warned
-        if rng is None:
-            return np.asarray(model.recall(probes), dtype=np.float64)
-        return np.asarray(model.recall(probes, rng=rng), dtype=np.float64)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return np.asarray(model.recall(probes, **kw), dtype=np.float64)
 
 
 def _patterns(patterns, model, func):
