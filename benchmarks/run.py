@@ -9,6 +9,7 @@ Run from the repository root with the environment hebbmem is installed in::
     python benchmarks/run.py --only storkey --no-canns   # Storkey low-rank vs dense (about 2 min)
     python benchmarks/run.py --only foldiak --no-canns   # Földiák's network vs a NumPy loop (about 2 min)
     python benchmarks/run.py --only competitive --no-canns   # SOM vs MiniSom, k-means (about 5 min)
+    python benchmarks/run.py --only parallel --no-canns  # n_jobs=1 vs loky vs Dask (about 10 min)
     python benchmarks/run.py --repeat 9                  # more rounds per row
 
 It prints a table per workload and a table of targets (PASS / MISS), and
@@ -45,6 +46,7 @@ from _references import warm_up_references  # noqa: E402
 from _trust import storkey  # noqa: E402
 from _foldiak import foldiak  # noqa: E402
 from _competitive import competitive  # noqa: E402
+from _parallel import parallel  # noqa: E402
 
 WORKLOADS = {**WORKLOADS, "plasticity": plasticity}  # issue 8: canns' Oja/Sanger/BCM/STDP examples
 WORKLOADS["memory"] = memory  # issue 9: capacity_curve and modern Hopfield recall
@@ -52,6 +54,7 @@ WORKLOADS["fresh"] = fresh  # issue 10: whole fresh processes through the seed A
 WORKLOADS["storkey"] = storkey  # issue 10: Storkey low-rank vs the dense Storkey of before
 WORKLOADS["foldiak"] = foldiak  # issue 16: Földiák's sparse coding vs a plain NumPy loop
 WORKLOADS["competitive"] = competitive  # issue 16: SOM vs MiniSom, competitive learning vs scikit-learn's KMeans
+WORKLOADS["parallel"] = parallel  # issue 18: n_jobs=1 vs 2 loky workers vs a 2-worker Dask LocalCluster
 
 DEFAULT_CANNS_PYTHON = "/work/canns-venv/bin/python"
 

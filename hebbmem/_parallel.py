@@ -138,7 +138,7 @@ def _joblib(n_jobs, owner):
     return joblib
 
 
-def run_trials(trial, tasks, n_jobs=None, *, shared=(), done=None, owner="sweep"):
+def run_trials(trial, tasks, n_jobs=None, *, shared=(), done=None, cost=None, owner="sweep"):
     """Call ``trial(*shared, *task)`` for every task; return the results in task order.
 
     Parameters
@@ -154,6 +154,10 @@ def run_trials(trial, tasks, n_jobs=None, *, shared=(), done=None, owner="sweep"
     done : callable, optional
         ``done(index, result)`` in the calling process after each task
         finishes (in completion order): the progress line's hook.
+    cost : sequence of float, optional
+        An estimate of each task's cost. Workers then get the costliest
+        tasks first (so no worker is left alone with a big one at the end);
+        the results are in task order all the same.
     owner : str
         The sweep, for error messages.
 
@@ -173,7 +177,8 @@ def run_trials(trial, tasks, n_jobs=None, *, shared=(), done=None, owner="sweep"
     backend = joblib.parallel.get_active_backend()[0]
     unordered = getattr(backend, "supports_return_generator", False)
     package = _Shared(shared)
-    calls = (joblib.delayed(_call)(i, trial, package, task) for i, task in enumerate(tasks))
+    order = range(len(tasks)) if cost is None else sorted(range(len(tasks)), key=lambda i: -cost[i])
+    calls = (joblib.delayed(_call)(i, trial, package, tasks[i]) for i in order)
     out = joblib.Parallel(n_jobs=n_jobs, return_as="generator_unordered" if unordered else "list")(calls)
     for i, value in out:
         results[i] = value

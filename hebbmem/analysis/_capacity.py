@@ -279,8 +279,9 @@ def _sweep(func, rule, N, P_all, per_load, *, noise, asyn, max_iter, seed, n_job
         left[k] -= 1
         bar.tick(f"{int((left == 0).sum())}/{len(P_all)} loads | P/N = {P_all[k] / N:.3f}")
 
+    cost = [P * (P + m) for P, m, _ in tasks]  # training and one step ~ P^2 N, recall ~ m P N per sweep
     results = run_trials(_network_trial, tasks, n_jobs, shared=(rule, N, noise, asyn, max_iter),
-                         done=None if bar is None else done, owner=func)
+                         done=None if bar is None else done, cost=cost, owner=func)
     if bar is not None:
         bar.close()
     per = [[] for _ in P_all]

@@ -1,0 +1,224 @@
+"""Parallel sweeps (issue 18): one process against 2 loky workers and a 2-worker Dask LocalCluster.
+
+    python benchmarks/run.py --only parallel --no-canns
+
+* **Speed-up.** ``capacity_curve(Hebbian(), 1000, 15 loads 0.02..0.3,
+  trials=2000, asyn=True, seed=0)``: 344 networks (tasks) of very unequal
+  cost (P = 20 to 300). Timed with ``n_jobs=1`` (this process; BLAS at its
+  default thread count, and pinned to 1 thread as the workers run it),
+  ``n_jobs=2`` (loky) and ``n_jobs=None`` inside
+  ``joblib.parallel_backend("dask")`` on a
+  ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` on
+  127.0.0.1, interleaved round by round, after one small warm-up sweep per
+  layout (workers started, Numba kernels loaded). The three results must be
+  bit-identical. Speed-ups divide the faster single process by each layout.
+  Target: >= 1.6x with 2 workers on 2 cores.
+* **Overhead per task.** The same three layouts on a sweep of tiny tasks
+  (``bit_error_curve(Hebbian(), 16, [0.25], networks=2000)``, about 0.2 ms of
+  work each): ``(k x wall_k - wall_1) / tasks`` is what each task costs the k
+  workers beyond its own work (shipping, scheduling, collecting; joblib
+  batches small tasks automatically). The big sweep's overhead is computed
+  the same way.
+* **Memory per worker at N = 10**5.** One capacity trial (P patterns, 100
+  probes, sync, Hebbian) in a fresh process, as a worker runs it: its peak
+  RSS (VmHWM) and NumPy's peak allocation (tracemalloc), per pattern bit.
+
+Child mode (memory rows)::
+
+    python benchmarks/_parallel.py --memory N P M
+"""
+
+import argparse
+import json
+import os
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+LOADS = (0.02, 0.3, 15)
+
+
+def _vmhwm_mib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None  # pragma: no cover - not Linux
+
+
+def _memory_child(N, P, m):
+    import tracemalloc
+
+    import numpy as np
+
+    import hebbmem as hm
+    from hebbmem.analysis._capacity import _network_trial
+
+    _network_trial(hm.Hebbian(), 200, 0.0, False, 100, 5, 5, np.random.SeedSequence(1))  # kernels loaded
+    before = _vmhwm_mib()
+    tracemalloc.start()
+    t = time.perf_counter()
+    _network_trial(hm.Hebbian(), N, 0.0, False, 100, P, m, np.random.SeedSequence(0))
+    seconds = time.perf_counter() - t
+    peak = tracemalloc.get_traced_memory()[1]
+    print(json.dumps({"N": N, "P": P, "m": m, "seconds": seconds, "tracemalloc_peak_mib": peak / 2 ** 20,
+                      "vmhwm_before_mib": before, "vmhwm_mib": _vmhwm_mib()}))
+
+
+def _sweep(n_jobs=None, trials=2000):
+    import numpy as np
+
+    import hebbmem as hm
+    from hebbmem.analysis import capacity_curve
+
+    return capacity_curve(hm.Hebbian(), 1000, np.linspace(*LOADS), trials=trials, asyn=True, seed=0, n_jobs=n_jobs)
+
+
+def _tiny(n_jobs=None, networks=2000):
+    import hebbmem as hm
+    from hebbmem.analysis import bit_error_curve
+
+    return bit_error_curve(hm.Hebbian(), 16, [0.25], networks=networks, seed=0, n_jobs=n_jobs)
+
+
+def _same(a, b):
+    import numpy as np
+
+    return all(np.array_equal(getattr(a, k), getattr(b, k), equal_nan=True)
+               for k in ("fraction_exact", "mean_overlap", "bit_error", "bit_error_sem")
+               if getattr(a, k) is not None)
+
+
+def parallel(ctx):
+    import joblib
+    from distributed import Client, LocalCluster
+
+    from _harness import blas_threads, current_blas_threads, fmt_ratio, fmt_time, python_child, summarize
+
+    trials = 500 if ctx.quick else 2000
+    rounds = 1 if ctx.quick else max(2, min(ctx.repeat, 3))
+    ctx.log(f"[parallel] capacity sweep (N = 1,000, 15 loads, {trials} probes each, async): n_jobs=1, loky 2, "
+            f"Dask 2 workers; {rounds} interleaved rounds")
+    t = time.perf_counter()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, worker_dashboard_address=None)
+    client = Client(cluster)
+    cluster_start = time.perf_counter() - t
+    ctx.log(f"    LocalCluster up in {cluster_start:.1f} s at {cluster.scheduler_address}")
+
+    def on_dask(fn):
+        def run():
+            with joblib.parallel_backend("dask"):
+                return fn(None)
+        return run
+
+    def one_blas_thread(fn):
+        def run():
+            with blas_threads(1):
+                return fn(1)
+        return run
+
+    # The workers run BLAS on 1 thread each; the single process is timed both ways, because on a
+    # busy 2-core machine a second BLAS thread can cost more than it gives.
+    layouts = {"n_jobs=1 (this process)": lambda fn: (lambda: fn(1)),
+               "n_jobs=1, BLAS 1 thread": one_blas_thread,
+               "n_jobs=2 (loky)": lambda fn: (lambda: fn(2)),
+               "Dask LocalCluster, 2 workers": on_dask}
+    single = ("n_jobs=1 (this process)", "n_jobs=1, BLAS 1 thread")
+    try:
+        first = {}
+        for name, make in layouts.items():  # warm-up: start the workers, load the kernels
+            t = time.perf_counter()
+            make(lambda n: _sweep(n, trials=100))()
+            first[name] = time.perf_counter() - t
+        samples = {name: [] for name in layouts}
+        results = {}
+        for r in range(rounds):
+            order = list(layouts)[r % 4:] + list(layouts)[:r % 4]
+            for name in order:
+                t = time.perf_counter()
+                results[name] = layouts[name](lambda n: _sweep(n, trials=trials))()
+                samples[name].append(time.perf_counter() - t)
+                ctx.log(f"    round {r + 1}: {name}: {samples[name][-1]:.1f} s")
+        tasks = int(results["n_jobs=1 (this process)"].n_networks.sum())
+        base = "n_jobs=1 (this process)"
+        identical = all(_same(results[base], results[n]) for n in layouts)
+        tiny = {name: [] for name in layouts}
+        tiny_results = {}
+        n_tiny = 500 if ctx.quick else 2000
+        for r in range(rounds + 1):
+            for name in layouts:
+                t = time.perf_counter()
+                tiny_results[name] = layouts[name](lambda n: _tiny(n, networks=n_tiny))()
+                tiny[name].append(time.perf_counter() - t)
+        identical = identical and all(_same(tiny_results[base], tiny_results[n]) for n in layouts)
+    finally:
+        client.close()
+        cluster.close()
+
+    res = {name: summarize(s) for name, s in samples.items()}
+    best = min(single, key=lambda n: res[n]["min"])  # the faster single process is the baseline
+    t1, m1 = res[best]["min"], res[best]["median"]
+    body = []
+    for name in layouts:
+        tk = res[name]["min"]
+        k = 1 if name in single else 2
+        body.append([name, fmt_time(tk), fmt_time(res[name]["median"]), fmt_ratio(t1 / tk), fmt_ratio(m1 / res[name]["median"]),
+                     fmt_time((k * tk - t1) / tasks) if k > 1 else "–", fmt_time(first[name])])
+        if k > 1:
+            ctx.target(f"capacity sweep ({tasks} networks, N = 1,000, async): {name} ÷ the faster single "
+                       f"process (minima)", t1 / tk, ">=", 1.6, "×",
+                       detail="2 workers on 2 cores; machine load in the prose")
+    tiny_res = {name: summarize(s[1:] or s) for name, s in tiny.items()}
+    tb = min(tiny_res[n]["min"] for n in single)
+    tiny_body = [[name, fmt_time(tiny_res[name]["min"]), fmt_time(tiny_res[name]["min"] / n_tiny),
+                  fmt_time((2 * tiny_res[name]["min"] - tb) / n_tiny) if name not in single else "–"]
+                 for name in layouts]
+    ctx.target("parallel sweeps: n_jobs=1, loky and Dask give bit-identical arrays", identical, "==", True)
+    load = os.getloadavg()
+
+    mem_rows = []
+    for P in ((100,) if ctx.quick else (100, 200, 400)):
+        ctx.log(f"    memory: one capacity trial at N = 100,000, P = {P}, 100 probes (fresh process)")
+        r = python_child(f"import sys; sys.path.insert(0, {HERE!r}); import _parallel; "
+                         f"_parallel._memory_child(100000, {P}, 100)", timeout=3600)
+        bits = P * 100000
+        mem_rows.append([f"{P:,}", f"{r['vmhwm_mib']:,.0f} MiB", f"{r['vmhwm_before_mib']:,.0f} MiB",
+                         f"{(r['vmhwm_mib'] - r['vmhwm_before_mib']) * 2 ** 20 / bits:.0f} B",
+                         f"{r['tracemalloc_peak_mib']:,.0f} MiB", fmt_time(r["seconds"])])
+
+    prose = (f"`capacity_curve(Hebbian(), 1000, np.linspace(0.02, 0.3, 15), trials={trials}, asyn=True, seed=0)`: "
+             f"{tasks} networks (tasks). Each layout ran a 100-probe warm-up sweep first ('first sweep' column: "
+             f"workers started, kernels loaded); then {rounds} interleaved rounds. The LocalCluster (2 worker "
+             f"processes, 1 thread each, 127.0.0.1) took {cluster_start:.1f} s to start, not counted. "
+             f"Speed-ups divide the faster single-process time ({best}) by each layout's. Overhead per task = "
+             f"(2 × wall − that single-process wall) / tasks: worker time spent per task beyond its own work "
+             f"(negative when the workers are faster per task than the single process). BLAS threads in this "
+             f"process: {current_blas_threads()} (loky and Dask workers run 1 each). Results bit-identical across the three layouts: {'yes' if identical else 'NO'}. "
+             f"Load average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on 2 cores.")
+    sections = [
+        ("Parallel sweeps: one process, 2 loky workers, a 2-worker Dask LocalCluster (issue 18)",
+         ["layout", "min", "median", "speed-up (minima)", "speed-up (medians)", "overhead per task",
+          "first sweep (warm-up)"], body, prose),
+        ("Parallel sweeps: overhead per task on tiny tasks",
+         ["layout", "wall (min)", "per task", "overhead per task"], tiny_body,
+         f"`bit_error_curve(Hebbian(), 16, [0.25], networks={n_tiny}, seed=0)`: {n_tiny} tasks of about "
+         f"{fmt_time(tb / n_tiny)} of work each; joblib batches them (batch_size='auto'). {rounds} timed rounds "
+         f"after one warm-up."),
+        ("Parallel sweeps: memory of one capacity trial at N = 100,000 (what a worker holds)",
+         ["P", "peak RSS (VmHWM)", "before the trial", "peak growth per pattern bit", "NumPy peak (tracemalloc)",
+          "time"], mem_rows,
+         "One capacity trial in a fresh process, as a worker runs it: P random patterns (float64), a "
+         "Hebbian network holding them as low-rank factors, one synchronous update from every pattern, "
+         "100 probes recalled (in blocks of 2**24 probe bits). Never an N × N matrix (80 GB at N = 10**5)."),
+    ]
+    return {"sections": sections, "raw": {"samples": samples, "tiny": tiny, "first": first,
+                                          "cluster_start": cluster_start, "identical": identical}}
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--memory", nargs=3, type=int, metavar=("N", "P", "M"))
+    args = ap.parse_args()
+    if args.memory:
+        _memory_child(*args.memory)
