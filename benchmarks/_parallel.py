@@ -2,9 +2,9 @@
 
     python benchmarks/run.py --only parallel --no-canns
 
-* **Speed-up.** ``capacity_curve(Hebbian(), 1000, 15 loads 0.02..0.3,
-  trials=2000, asyn=True, seed=0)``: 344 networks (tasks) of very unequal
-  cost (P = 20 to 300). Timed with ``n_jobs=1`` (this process; BLAS at its
+* **Speed-up.** ``capacity_curve(Hebbian(), 2000, 15 loads 0.02..0.3,
+  trials=2000, asyn=True, seed=0)``: 185 networks (tasks) of very unequal
+  cost (P = 40 to 600), about 25 s of CPU time in one process. Timed with ``n_jobs=1`` (this process; BLAS at its
   default thread count, and pinned to 1 thread as the workers run it),
   ``n_jobs=2`` (loky) and ``n_jobs=None`` inside
   ``joblib.parallel_backend("dask")`` on a
@@ -36,6 +36,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 LOADS = (0.02, 0.3, 15)
+N_SWEEP = 2000
 
 
 def _vmhwm_mib():
@@ -71,7 +72,8 @@ def _sweep(n_jobs=None, trials=2000):
     import hebbmem as hm
     from hebbmem.analysis import capacity_curve
 
-    return capacity_curve(hm.Hebbian(), 1000, np.linspace(*LOADS), trials=trials, asyn=True, seed=0, n_jobs=n_jobs)
+    return capacity_curve(hm.Hebbian(), N_SWEEP, np.linspace(*LOADS), trials=trials, asyn=True, seed=0,
+                          n_jobs=n_jobs)
 
 
 def _tiny(n_jobs=None, networks=2000):
@@ -79,6 +81,27 @@ def _tiny(n_jobs=None, networks=2000):
     from hebbmem.analysis import bit_error_curve
 
     return bit_error_curve(hm.Hebbian(), 16, [0.25], networks=networks, seed=0, n_jobs=n_jobs)
+
+
+def _cpu_seconds():
+    """CPU seconds (user + system) used so far by this process and all its live descendants (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    me = os.getpid()
+    parents = {}
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(pid)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, todo = 0.0, [me]
+    while todo:
+        pid = todo.pop()
+        total += parents.get(pid, (0, 0.0))[1]
+        todo += [p for p, (ppid, _) in parents.items() if ppid == pid]
+    return total
 
 
 def _same(a, b):
@@ -97,7 +120,7 @@ def parallel(ctx):
 
     trials = 500 if ctx.quick else 2000
     rounds = 1 if ctx.quick else max(2, min(ctx.repeat, 3))
-    ctx.log(f"[parallel] capacity sweep (N = 1,000, 15 loads, {trials} probes each, async): n_jobs=1, loky 2, "
+    ctx.log(f"[parallel] capacity sweep (N = {N_SWEEP:,}, 15 loads, {trials} probes each, async): n_jobs=1, loky 2, "
             f"Dask 2 workers; {rounds} interleaved rounds")
     t = time.perf_counter()
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -132,14 +155,17 @@ def parallel(ctx):
             make(lambda n: _sweep(n, trials=100))()
             first[name] = time.perf_counter() - t
         samples = {name: [] for name in layouts}
+        cpu = {name: [] for name in layouts}
         results = {}
         for r in range(rounds):
             order = list(layouts)[r % 4:] + list(layouts)[:r % 4]
             for name in order:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), _cpu_seconds()
                 results[name] = layouts[name](lambda n: _sweep(n, trials=trials))()
                 samples[name].append(time.perf_counter() - t)
-                ctx.log(f"    round {r + 1}: {name}: {samples[name][-1]:.1f} s")
+                cpu[name].append(_cpu_seconds() - c)
+                ctx.log(f"    round {r + 1}: {name}: {samples[name][-1]:.1f} s (CPU of this process and its "
+                        f"workers {cpu[name][-1]:.1f} s)")
         tasks = int(results["n_jobs=1 (this process)"].n_networks.sum())
         base = "n_jobs=1 (this process)"
         identical = all(_same(results[base], results[n]) for n in layouts)
@@ -155,18 +181,24 @@ def parallel(ctx):
     finally:
         client.close()
         cluster.close()
+        from joblib.externals.loky import get_reusable_executor
+
+        get_reusable_executor().shutdown(wait=True)  # the loky workers too
 
     res = {name: summarize(s) for name, s in samples.items()}
     best = min(single, key=lambda n: res[n]["min"])  # the faster single process is the baseline
     t1, m1 = res[best]["min"], res[best]["median"]
+    c1 = min(cpu["n_jobs=1, BLAS 1 thread"])  # CPU seconds of the sweep's work, on one thread
     body = []
     for name in layouts:
         tk = res[name]["min"]
         k = 1 if name in single else 2
+        c = min(cpu[name])
         body.append([name, fmt_time(tk), fmt_time(res[name]["median"]), fmt_ratio(t1 / tk), fmt_ratio(m1 / res[name]["median"]),
-                     fmt_time((k * tk - t1) / tasks) if k > 1 else "–", fmt_time(first[name])])
+                     fmt_time((k * tk - t1) / tasks) if k > 1 else "–", f"{c:.1f} s",
+                     fmt_ratio(c1 / (c / k)) if k > 1 else "–", fmt_time(first[name])])
         if k > 1:
-            ctx.target(f"capacity sweep ({tasks} networks, N = 1,000, async): {name} ÷ the faster single "
+            ctx.target(f"capacity sweep ({tasks} networks, N = {N_SWEEP:,}, async): {name} ÷ the faster single "
                        f"process (minima)", t1 / tk, ">=", 1.6, "×",
                        detail="2 workers on 2 cores; machine load in the prose")
     tiny_res = {name: summarize(s[1:] or s) for name, s in tiny.items()}
@@ -187,7 +219,7 @@ def parallel(ctx):
                          f"{(r['vmhwm_mib'] - r['vmhwm_before_mib']) * 2 ** 20 / bits:.0f} B",
                          f"{r['tracemalloc_peak_mib']:,.0f} MiB", fmt_time(r["seconds"])])
 
-    prose = (f"`capacity_curve(Hebbian(), 1000, np.linspace(0.02, 0.3, 15), trials={trials}, asyn=True, seed=0)`: "
+    prose = (f"`capacity_curve(Hebbian(), {N_SWEEP}, np.linspace(0.02, 0.3, 15), trials={trials}, asyn=True, seed=0)`: "
              f"{tasks} networks (tasks). Each layout ran a 100-probe warm-up sweep first ('first sweep' column: "
              f"workers started, kernels loaded); then {rounds} interleaved rounds. The LocalCluster (2 worker "
              f"processes, 1 thread each, 127.0.0.1) took {cluster_start:.1f} s to start, not counted. "
@@ -195,11 +227,16 @@ def parallel(ctx):
              f"(2 × wall − that single-process wall) / tasks: worker time spent per task beyond its own work "
              f"(negative when the workers are faster per task than the single process). BLAS threads in this "
              f"process: {current_blas_threads()} (loky and Dask workers run 1 each). Results bit-identical across the three layouts: {'yes' if identical else 'NO'}. "
+             f"CPU columns: CPU seconds used by this process and all its workers during the sweep (from "
+             f"/proc), whatever the load; 'CPU bound' = single-process CPU ÷ (CPU of the 2 workers ÷ 2), the "
+             f"speed-up 2 workers would reach with a core each and perfect balance (an upper bound derived from "
+             f"measured CPU times, not a wall-clock measurement). The single process with BLAS on 1 thread "
+             f"used {c1:.1f} s of CPU: its wall time on an idle core. "
              f"Load average at the end: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on 2 cores.")
     sections = [
         ("Parallel sweeps: one process, 2 loky workers, a 2-worker Dask LocalCluster (issue 18)",
          ["layout", "min", "median", "speed-up (minima)", "speed-up (medians)", "overhead per task",
-          "first sweep (warm-up)"], body, prose),
+          "CPU, all processes (min)", "CPU bound on the speed-up", "first sweep (warm-up)"], body, prose),
         ("Parallel sweeps: overhead per task on tiny tasks",
          ["layout", "wall (min)", "per task", "overhead per task"], tiny_body,
          f"`bit_error_curve(Hebbian(), 16, [0.25], networks={n_tiny}, seed=0)`: {n_tiny} tasks of about "
@@ -212,7 +249,7 @@ def parallel(ctx):
          "Hebbian network holding them as low-rank factors, one synchronous update from every pattern, "
          "100 probes recalled (in blocks of 2**24 probe bits). Never an N × N matrix (80 GB at N = 10**5)."),
     ]
-    return {"sections": sections, "raw": {"samples": samples, "tiny": tiny, "first": first,
+    return {"sections": sections, "raw": {"samples": samples, "cpu": cpu, "tiny": tiny, "first": first,
                                           "cluster_start": cluster_start, "identical": identical}}
 
 

@@ -23,6 +23,12 @@ Memory science (capacity, basins and attractors, against theory):
   mixture and spin-glass states.
 * :func:`monitored_run`: a fixed number of updates, not stopping at a fixed point.
 
+The four sweeps (:func:`capacity_curve`, :func:`bit_error_curve`,
+:func:`basin_profile`, :func:`spurious_census`) take ``n_jobs=``: their
+trials run in this process, in joblib workers or on a Dask cluster, with
+bit-identical results (each trial draws from its own SeedSequence child of
+the sweep's seed; see docs/cluster.md).
+
 Shapes follow the rest of hebbmem: one pattern is a vector of shape
 ``(N,)``, several patterns are the rows of an array of shape ``(n, N)`` (a
 list of 1-D arrays is accepted too).

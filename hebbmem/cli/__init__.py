@@ -6,7 +6,9 @@ per-picture accuracy and timing, and writes the stored / corrupted / recalled
 figure, as the seed tutorial "How to train a brain-inspired model" does.
 ``hebbmem demo mnist`` does the same with handwritten digits, with the
 settings of the seed tutorial "Pattern storage and recall" (firing threshold
-80, patterns centred on their mean).
+80, patterns centred on their mean). ``hebbmem capacity`` measures a rule's
+capacity curve; ``--jobs N`` runs its networks in N worker processes and
+``--scheduler ADDRESS`` on a Dask cluster, with the same table.
 
 Every user mistake ends in one line on stderr, never a traceback: exit
 status 2 for a bad command line (checked before any work), 1 for a problem
