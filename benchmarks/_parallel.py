@@ -3,17 +3,18 @@
     python benchmarks/run.py --only parallel --no-canns
 
 * **Speed-up.** ``capacity_curve(Hebbian(), 2000, 15 loads 0.02..0.3,
-  trials=2000, asyn=True, seed=0)``: 185 networks (tasks) of very unequal
-  cost (P = 40 to 600), about 25 s of CPU time in one process. Timed with ``n_jobs=1`` (this process; BLAS at its
-  default thread count, and pinned to 1 thread as the workers run it),
-  ``n_jobs=2`` (loky) and ``n_jobs=None`` inside
-  ``joblib.parallel_backend("dask")`` on a
-  ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` on
-  127.0.0.1, interleaved round by round, after one small warm-up sweep per
-  layout (workers started, Numba kernels loaded). The three results must be
-  bit-identical. Speed-ups divide the faster single process by each layout.
+  trials=2500, asyn=True, seed=0)``: 214 networks (tasks) of very unequal
+  cost (P = 40 to 600), about 24 s of CPU time in one process. Timed with
+  ``n_jobs=1`` (this process; BLAS at its default thread count, and pinned
+  to 1 thread as the workers run it), ``n_jobs=2`` (loky) and ``n_jobs=None``
+  inside ``joblib.parallel_backend("dask")`` on a ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` on
+  127.0.0.1 whose workers run without Dask's ``MALLOC_TRIM_THRESHOLD_=65536``
+  (as docs/cluster.md recommends), and on a second one with Dask's default
+  worker environment, interleaved round by round, after one small warm-up
+  sweep per layout (workers started, Numba kernels loaded). All results must
+  be bit-identical. Speed-ups divide the faster single process by each layout.
   Target: >= 1.6x with 2 workers on 2 cores.
-* **Overhead per task.** The same three layouts on a sweep of tiny tasks
+* **Overhead per task.** The same layouts on a sweep of tiny tasks
   (``bit_error_curve(Hebbian(), 16, [0.25], networks=2000)``, about 0.2 ms of
   work each): ``(k x wall_k - wall_1) / tasks`` is what each task costs the k
   workers beyond its own work (shipping, scheduling, collecting; joblib
@@ -66,7 +67,7 @@ def _memory_child(N, P, m):
                       "vmhwm_before_mib": before, "vmhwm_mib": _vmhwm_mib()}))
 
 
-def _sweep(n_jobs=None, trials=2000):
+def _sweep(n_jobs=None, trials=2500):
     import numpy as np
 
     import hebbmem as hm
@@ -113,27 +114,41 @@ def _same(a, b):
 
 
 def parallel(ctx):
+    import dask
     import joblib
     from distributed import Client, LocalCluster
 
     from _harness import blas_threads, current_blas_threads, fmt_ratio, fmt_time, python_child, summarize
 
-    trials = 500 if ctx.quick else 2000
+    trials = 500 if ctx.quick else 2500
     rounds = 1 if ctx.quick else max(2, min(ctx.repeat, 3))
     ctx.log(f"[parallel] capacity sweep (N = {N_SWEEP:,}, 15 loads, {trials} probes each, async): n_jobs=1, loky 2, "
             f"Dask 2 workers; {rounds} interleaved rounds")
+    # Dask's nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc hand
+    # freed memory back at once and fault it in again (a page fault per 4 KiB on the next array):
+    # docs/cluster.md recommends dropping it. Both clusters are timed.
+    lean = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
     t = time.perf_counter()
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None, worker_dashboard_address=None)
-    client = Client(cluster)
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": lean}):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, worker_dashboard_address=None)
+    client = Client(cluster, set_as_default=False)
     cluster_start = time.perf_counter() - t
-    ctx.log(f"    LocalCluster up in {cluster_start:.1f} s at {cluster.scheduler_address}")
+    default_cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address=None, worker_dashboard_address=None)
+    default_client = Client(default_cluster, set_as_default=False)
+    ctx.log(f"    LocalClusters up ({cluster_start:.1f} s) at {cluster.scheduler_address} and "
+            f"{default_cluster.scheduler_address}")
+    trim = {a: c.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_")) for a, c in
+            (("lean", client), ("default", default_client))}
 
-    def on_dask(fn):
-        def run():
-            with joblib.parallel_backend("dask"):
-                return fn(None)
-        return run
+    def on(client):
+        def make(fn):
+            def run():
+                with joblib.parallel_backend("dask", client=client):
+                    return fn(None)
+            return run
+        return make
 
     def one_blas_thread(fn):
         def run():
@@ -146,7 +161,8 @@ def parallel(ctx):
     layouts = {"n_jobs=1 (this process)": lambda fn: (lambda: fn(1)),
                "n_jobs=1, BLAS 1 thread": one_blas_thread,
                "n_jobs=2 (loky)": lambda fn: (lambda: fn(2)),
-               "Dask LocalCluster, 2 workers": on_dask}
+               "Dask LocalCluster, 2 workers": on(client),
+               "Dask LocalCluster, 2 workers, Dask's default worker environment": on(default_client)}
     single = ("n_jobs=1 (this process)", "n_jobs=1, BLAS 1 thread")
     try:
         first = {}
@@ -158,7 +174,7 @@ def parallel(ctx):
         cpu = {name: [] for name in layouts}
         results = {}
         for r in range(rounds):
-            order = list(layouts)[r % 4:] + list(layouts)[:r % 4]
+            order = list(layouts)[r % len(layouts):] + list(layouts)[:r % len(layouts)]
             for name in order:
                 t, c = time.perf_counter(), _cpu_seconds()
                 results[name] = layouts[name](lambda n: _sweep(n, trials=trials))()
@@ -179,8 +195,8 @@ def parallel(ctx):
                 tiny[name].append(time.perf_counter() - t)
         identical = identical and all(_same(tiny_results[base], tiny_results[n]) for n in layouts)
     finally:
-        client.close()
-        cluster.close()
+        for c in (client, cluster, default_client, default_cluster):
+            c.close()
         from joblib.externals.loky import get_reusable_executor
 
         get_reusable_executor().shutdown(wait=True)  # the loky workers too
@@ -222,11 +238,14 @@ def parallel(ctx):
     prose = (f"`capacity_curve(Hebbian(), {N_SWEEP}, np.linspace(0.02, 0.3, 15), trials={trials}, asyn=True, seed=0)`: "
              f"{tasks} networks (tasks). Each layout ran a 100-probe warm-up sweep first ('first sweep' column: "
              f"workers started, kernels loaded); then {rounds} interleaved rounds. The LocalCluster (2 worker "
-             f"processes, 1 thread each, 127.0.0.1) took {cluster_start:.1f} s to start, not counted. "
+             f"processes, 1 thread each, 127.0.0.1) took {cluster_start:.1f} s to start, not counted; its workers "
+             f"run without Dask's MALLOC_TRIM_THRESHOLD_ (docs/cluster.md), the second cluster with Dask's "
+             f"defaults (MALLOC_TRIM_THRESHOLD_ in its workers: lean {sorted(set(trim['lean'].values()))}, "
+             f"default {sorted(set(trim['default'].values()))}). "
              f"Speed-ups divide the faster single-process time ({best}) by each layout's. Overhead per task = "
              f"(2 × wall − that single-process wall) / tasks: worker time spent per task beyond its own work "
              f"(negative when the workers are faster per task than the single process). BLAS threads in this "
-             f"process: {current_blas_threads()} (loky and Dask workers run 1 each). Results bit-identical across the three layouts: {'yes' if identical else 'NO'}. "
+             f"process: {current_blas_threads()} (loky and Dask workers run 1 each). Results bit-identical across the layouts: {'yes' if identical else 'NO'}. "
              f"CPU columns: CPU seconds used by this process and all its workers during the sweep (from "
              f"/proc), whatever the load; 'CPU bound' = single-process CPU ÷ (CPU of the 2 workers ÷ 2), the "
              f"speed-up 2 workers would reach with a core each and perfect balance (an upper bound derived from "
