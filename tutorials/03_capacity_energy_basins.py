@@ -119,6 +119,11 @@ for a, e, s in zip(law.loads, law.bit_error, law.bit_error_sem):
     print(f"{a:5.3f}  {e:.3e}  {s:.1e}   {theory_bit_error(a):.3e}     {theory_bit_error(a, N_LAW):.3e}")
 lib = bit_error_curve(hm.Hebbian(), N_LAW, [P / N], networks=1, seed=0).bit_error[0]
 print(f"\none network at the load of section 1: hebbmem {lib:.5f} (by hand {by_hand:.5f}, other patterns)")
+# the finite-size form within 3 standard errors (the larger of the spread across networks and the
+# binomial error of the bit count) at every load
+finite = law.theory_bit_error(finite_size=True)
+sigma = np.maximum(law.bit_error_sem, np.sqrt(finite * (1 - finite) / law.n_bits))
+assert (np.abs(law.bit_error - finite) <= 3 * sigma).all()
 
 fig, ax = plt.subplots(figsize=(6, 4))
 plot_bit_error(law, ax=ax)
@@ -160,6 +165,9 @@ heb = curves["Hebbian"]
 print("Hebbian final overlap vs AGS theory:")
 for a, m, t in zip(heb.loads, heb.mean_overlap, theory_overlap(heb.loads)):
     print(f"  load {a:.3f}: measured {m:.3f}, AGS m(alpha) {t:.3f}")
+assert (heb.mean_overlap[heb.loads <= 0.12] > 0.98).all()        # retrieval below alpha_c ...
+assert (heb.mean_overlap[heb.loads >= 0.2] < 0.8).all()          # ... lost well above it
+assert min(curves["Storkey"].fraction_exact.min(), curves["PseudoInverse"].fraction_exact.min()) >= 0.9
 
 # %% [markdown]
 # What the curves say:
@@ -197,6 +205,8 @@ fig.tight_layout()
 show(fig, "03_basins")
 for name, prof in profiles.items():
     print(f"{name:28s} basin radius {prof.radius:.3f} of the bits")
+for rule in ("Hebbian", "PseudoInverse"):  # more patterns, smaller basins
+    assert profiles[f"{rule}, P/N=0.1"].radius < profiles[f"{rule}, P/N=0.05"].radius
 
 # %% [markdown]
 # More patterns mean smaller basins: each memory's valley is squeezed by the
@@ -222,6 +232,7 @@ model = hm.HopfieldNetwork(N_CAP, asyn=True, seed=7)
 trainer = hm.Trainer(model, hm.Hebbian()).train(Xs)
 census = spurious_census(trainer, Xs, n_probes=200 if FAST else 1000, seed=8)
 print("P = 3:", census)
+assert set(census.fractions) <= {"stored", "reversed", "mixture-3"} and census.n_distinct <= 14
 
 mixture = np.sign(Xs.sum(axis=0))
 stays = np.array_equal(model.recall(mixture), mixture)
@@ -231,6 +242,7 @@ Xm = np.where(np.random.default_rng(9).random((round(0.1 * N_CAP), N_CAP)) < 0.5
 trainer_m = hm.Trainer(hm.HopfieldNetwork(N_CAP, asyn=True, seed=7), hm.Hebbian()).train(Xm)
 census_m = spurious_census(trainer_m, Xm, n_probes=200 if FAST else 1000, seed=8, tol=0.02)
 print(f"P/N = 0.1 (up to 2 % of bits off allowed):", census_m)
+assert census_m.fractions["other"] > 0.5
 
 # %% [markdown]
 # With three memories, random probes end in the 6 memories (±) or in the 8
