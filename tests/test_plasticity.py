@@ -270,7 +270,7 @@ def test_canns_style_program_runs_with_value_removed():
     for _ in range(3):
         trainer.train(X)
     outputs = np.array([trainer.predict(x) for x in X])
-    np.testing.assert_allclose(outputs, trainer.predict_batch(X), rtol=1e-12)
+    np.testing.assert_allclose(outputs, trainer.predict_batch(X), rtol=1e-12, atol=1e-12)  # per-sample dots vs one GEMM: rounding, and outputs may sit near 0
     assert np.allclose(np.linalg.norm(model.W, axis=1), 1.0)
     assert trainer.learning_rate == 0.001
 
