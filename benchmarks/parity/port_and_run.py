@@ -15,7 +15,10 @@ applies exactly the mechanical port of issue 15:
   ``model.W.copy()``), f-string fields included. Only code is touched, never strings or
   comments.
 
-Nothing else changes: other imports (``jax.numpy``, ``sklearn``) stay. ``--repeat 2`` runs
+Nothing else changes: other imports (``jax.numpy``, ``sklearn``) stay. The transform
+``port-numpy`` adds one rule for a machine without JAX: ``import jax.numpy as jnp`` becomes
+``import numpy as jnp`` (the STDP tutorial page imports it without using it, and canns' unit
+tests use only the part of JAX's NumPy API that is NumPy's). ``--repeat 2`` runs
 each program twice and reports whether both runs print the same.
 The ports are written to a scratch folder outside the repository and run with the given
 python (default: this interpreter), with Matplotlib's Agg backend and the example-output
@@ -171,7 +174,15 @@ def mechanical_port(source):
     return drop_value(source)
 
 
-TRANSFORMS = {"port": mechanical_port, "identity": lambda s: s}
+_JNP = re.compile(r"^(\s*)import\s+jax\.numpy\s+as\s+(\w+)\s*$", re.MULTILINE)
+
+
+def port_without_jax(source):
+    """The mechanical port, plus ``import jax.numpy as jnp`` -> ``import numpy as jnp`` (no JAX installed)."""
+    return _JNP.sub(r"\1import numpy as \2", mechanical_port(source))
+
+
+TRANSFORMS = {"port": mechanical_port, "port-numpy": port_without_jax, "identity": lambda s: s}
 
 
 def first_statement_line(source):
