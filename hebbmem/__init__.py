@@ -31,6 +31,12 @@ importing nothing from another family:
   :class:`CompetitiveLayer` with :class:`WinnerTakeAll` (online k-means, with
   a conscience against dead units) and Kohonen's :class:`SelfOrganizingMap`
   with :class:`SOMTrainer` (MiniSom's schedules).
+* :mod:`hebbmem.generative`: models that learn a distribution and dream
+  samples. The restricted Boltzmann machine
+  (:class:`RestrictedBoltzmannModel`, trained by
+  :class:`ContrastiveDivergenceTrainer`) and the :class:`HelmholtzMachine`
+  (trained by :class:`WakeSleepTrainer`), with exact likelihoods for small
+  models.
 
 Shared, small, at the top level (no family is imported by them):
 ``_validation`` (input checks and their messages), :mod:`hebbmem.exceptions`,
@@ -104,6 +110,7 @@ from .competitive import (  # competitive learning and self-organising maps (iss
     SOMTrainer,
     WinnerTakeAll,
 )
+from .generative import ContrastiveDivergenceTrainer, HelmholtzMachine, RestrictedBoltzmannModel, WakeSleepTrainer
 from .analysis._analyzer import HopfieldAnalyzer
 
 __all__ = [
@@ -135,6 +142,10 @@ __all__ = [
     "FoldiakLayer",
     "Foldiak",
     "FoldiakTrainer",
+    "RestrictedBoltzmannModel",
+    "ContrastiveDivergenceTrainer",
+    "HelmholtzMachine",
+    "WakeSleepTrainer",
     "ModernHopfieldNetwork",
     "DenseAssociativeMemory",
     "StochasticHopfieldNetwork",

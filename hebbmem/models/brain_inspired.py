@@ -2,5 +2,7 @@
 
 from ..hopfield import AmariHopfieldNetwork, HopfieldNetwork, Network
 from ..plasticity import LinearLayer, SpikingLayer
+from ..generative import HelmholtzMachine, RestrictedBoltzmannModel
 
-__all__ = ["AmariHopfieldNetwork", "HopfieldNetwork", "Network", "LinearLayer", "SpikingLayer"]
+__all__ = ["AmariHopfieldNetwork", "HopfieldNetwork", "Network", "LinearLayer", "SpikingLayer",
+           "RestrictedBoltzmannModel", "HelmholtzMachine"]
