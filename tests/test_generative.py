@@ -428,3 +428,26 @@ def test_canns_import_paths():
     from hebbmem.trainer import ContrastiveDivergenceTrainer as C, WakeSleepTrainer as D
     assert (A, B, C, D) == (hm.HelmholtzMachine, hm.RestrictedBoltzmannModel, hm.ContrastiveDivergenceTrainer,
                             hm.WakeSleepTrainer)
+
+
+# ------------------------------------------------------------------------------ figures
+def test_plot_samples_draws_every_row_on_a_fixed_scale():
+    import matplotlib.pyplot as plt
+    from hebbmem.plotting import plot_samples
+
+    samples = _binary(5, 16)
+    samples[1] = 0.25  # probabilities too
+    before = samples.copy()
+    fig = plot_samples(samples, ncols=3, titles=list("abcde"), title="five")
+    assert len(fig.axes) == 5
+    for ax, row in zip(fig.axes, samples):
+        np.testing.assert_array_equal(np.asarray(ax.images[0].get_array()), row.reshape(4, 4))
+        assert ax.images[0].get_clim() == (0.0, 1.0)
+    assert [ax.get_title() for ax in fig.axes] == list("abcde") and fig._suptitle.get_text() == "five"
+    np.testing.assert_array_equal(samples, before)
+    assert plot_samples(np.ones(6)).axes[0].images[0].get_array().shape == (1, 6)
+    with pytest.raises(ValueError, match=r"values in \[0, 1\]"):
+        plot_samples([[2.0, 0.0]])
+    with pytest.raises(ValueError, match="does not fit 16 units"):
+        plot_samples(samples, shape=(3, 5))
+    plt.close("all")

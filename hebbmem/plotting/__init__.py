@@ -38,6 +38,9 @@ modified.
   U-matrix), :func:`plot_component_plane` / :func:`plot_component_planes`,
   :func:`plot_som_prototypes` (each unit's prototype as an image, on the grid)
   and :func:`plot_label_map` (the most frequent label per unit).
+* generative (:mod:`hebbmem.generative`): :func:`plot_samples` (samples,
+  reconstructions or probabilities as images); filters with
+  :func:`plot_receptive_fields`.
 * :func:`plot_recall_session`: state, energy and overlaps of a
   :class:`hebbmem.widgets.RecallSession` (the recall explorer's figure).
 * canns' ``tuning_curve``, ``PlotConfig`` and ``PlotConfigs`` live in
@@ -56,10 +59,12 @@ from ._reward import plot_eligibility, plot_reward_learning
 from ._foldiak import plot_feedforward_weights, plot_lateral_weights, plot_output_correlations
 from ._som import (plot_component_plane, plot_component_planes, plot_label_map, plot_som_prototypes,  # SOM (issue 16)
                    plot_umatrix)
+from ._generative import plot_samples
 
 __all__ = ["plot_pattern", "plot_recall", "plot_weights", "plot_energy", "plot_overlaps",
            "plot_recall_session", "plot_overlap_matrix", "plot_state_sequence", "plot_capacity",
            "plot_bit_error", "plot_basins", "plot_receptive_fields", "plot_tuning_curves", "plot_spike_raster",
            "plot_stdp_window", "plot_weight_evolution", "plot_eligibility", "plot_reward_learning",
            "plot_feedforward_weights", "plot_lateral_weights", "plot_output_correlations",
-           "plot_umatrix", "plot_component_plane", "plot_component_planes", "plot_som_prototypes", "plot_label_map"]
+           "plot_umatrix", "plot_component_plane", "plot_component_planes", "plot_som_prototypes", "plot_label_map",
+           "plot_samples"]
