@@ -215,13 +215,15 @@ class ContrastiveDivergenceTrainer(Trainer):
         per_batch = B * k * (V + H)  # uniforms per full batch, CD or persistent
         rows_per_call = B * max(1, _UNIFORMS_PER_CALL // per_batch)
         T, lr, rng = model.temperature, self.learning_rate, model.rng
+        WT = np.ascontiguousarray(W.T) if self.compiled else None  # the kernel keeps both layouts
         for epoch in range(epochs):
             for row0 in range(0, len(X), rows_per_call):
                 row1 = min(len(X), row0 + rows_per_call)
                 n = row1 - row0
                 U = rng.random(n * k * (V + H))
                 if self.compiled:
-                    _kernels_module().cd_train(W, b, c, X, row0, row1, B, k, self.persistent, lr, T, chains, U)
+                    _kernels_module().cd_train(W, WT, b, c, X, row0, row1, B, k, self.persistent, lr, T, chains,
+                                               U)
                 else:
                     take = _Uniforms(U)
                     for start in range(row0, row1, B):
@@ -301,7 +303,7 @@ class ContrastiveDivergenceTrainer(Trainer):
             m = min(steps_per_call, n_steps - first)
             U = model.rng.random(m * n * (V + H))
             if compiled:
-                _kernels_module().gibbs_chains(W, b, c, T, V0, m, U, Hs)
+                _kernels_module().gibbs_chains(W, np.ascontiguousarray(W.T), b, c, T, V0, m, U, Hs)
             else:
                 V0, Hs = _gibbs_numpy(W, b, c, T, V0, m, _Uniforms(U))
         model.v, model.h = V0[-1].copy(), Hs[-1].copy()
