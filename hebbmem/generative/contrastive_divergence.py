@@ -216,11 +216,11 @@ class ContrastiveDivergenceTrainer(Trainer):
         rows_per_call = B * max(1, _UNIFORMS_PER_CALL // per_batch)
         T, lr, rng = model.temperature, self.learning_rate, model.rng
         WT = np.ascontiguousarray(W.T) if self.compiled else None  # the kernel keeps both layouts
+        buffer = np.empty(min(len(X), rows_per_call) * k * (V + H))  # reused: no fresh pages every epoch
         for epoch in range(epochs):
             for row0 in range(0, len(X), rows_per_call):
                 row1 = min(len(X), row0 + rows_per_call)
-                n = row1 - row0
-                U = rng.random(n * k * (V + H))
+                U = rng.random(out=buffer[:(row1 - row0) * k * (V + H)])
                 if self.compiled:
                     _kernels_module().cd_train(W, WT, b, c, X, row0, row1, B, k, self.persistent, lr, T, chains,
                                                U)
