@@ -47,6 +47,7 @@ from _trust import storkey  # noqa: E402
 from _foldiak import foldiak  # noqa: E402
 from _competitive import competitive  # noqa: E402
 from _parallel import parallel  # noqa: E402
+from _generative import rbm  # noqa: E402
 
 WORKLOADS = {**WORKLOADS, "plasticity": plasticity}  # issue 8: canns' Oja/Sanger/BCM/STDP examples
 WORKLOADS["memory"] = memory  # issue 9: capacity_curve and modern Hopfield recall
@@ -55,6 +56,7 @@ WORKLOADS["storkey"] = storkey  # issue 10: Storkey low-rank vs the dense Storke
 WORKLOADS["foldiak"] = foldiak  # issue 16: Földiák's sparse coding vs a plain NumPy loop
 WORKLOADS["competitive"] = competitive  # issue 16: SOM vs MiniSom, competitive learning vs scikit-learn's KMeans
 WORKLOADS["parallel"] = parallel  # issue 18: n_jobs=1 vs 2 loky workers vs a 2-worker Dask LocalCluster
+WORKLOADS["rbm"] = rbm  # issue 15: the RBM against scikit-learn's BernoulliRBM
 
 DEFAULT_CANNS_PYTHON = "/work/canns-venv/bin/python"
 
@@ -234,7 +236,8 @@ def render(info, command, started, elapsed, results, ctx, repeat, quick, canns):
               "memory": "Memory science: capacity_curve and modern Hopfield recall",
               "plasticity": "Plasticity: canns 1.5.0's Oja, Sanger, BCM and STDP example loops (whole training loop)",
               "foldiak": "Földiák's sparse coding on the bars problem (training, 1 epoch)",
-              "competitive": "Competitive: self-organising maps against MiniSom, competitive learning against KMeans"}
+              "competitive": "Competitive: self-organising maps against MiniSom, competitive learning against KMeans",
+              "rbm": "RBM: hebbmem against scikit-learn's BernoulliRBM (same digits and settings)"}
     for name, res in results.items():
         if "rows" in res:
             section(titles[name], *_row_table(res["rows"]))
