@@ -292,7 +292,8 @@ def test_rbm_saves_and_loads(tmp_path):
     path = tmp_path / "rbm.npz"
     model.save(path)
     again = hm.load(path)
-    assert repr(again) == repr(model) == "RestrictedBoltzmannModel(num_visible=6, num_hidden=3, temperature=0.8, seed=11)"
+    assert repr(again) == repr(model)
+    assert repr(model) == "RestrictedBoltzmannModel(num_visible=6, num_hidden=3, temperature=0.8, seed=11)"
     for name in ("W", "b", "c", "v", "h"):
         np.testing.assert_array_equal(getattr(again, name), getattr(model, name))
     # the generator continues where it was: training on goes on identically

@@ -54,7 +54,8 @@ def as_units(data, n, *, what, owner, layer, allow_1d=True, unit_interval=False)
         elif arr.ndim == 2 and arr.shape[0] * arr.shape[1] == n:
             fix = " It looks like one image: flatten it with x.reshape(-1)."
         elif arr.ndim >= 1 and arr.shape[-1] != n:
-            fix = f" {owner} has {layer}={n}: give vectors of that length, or build a model with {layer}={arr.shape[-1]}."
+            fix = (f" {owner} has {layer}={n}: give vectors of that length, or build a model with "
+                   f"{layer}={arr.shape[-1]}.")
         raise ValueError(f"{what} must have shape {expected}; got shape {arr.shape}.{fix}")
     X = np.ascontiguousarray(arr.reshape(1, -1) if was_1d else arr)
     finite = np.isfinite(X)

@@ -160,7 +160,7 @@ def _sample_visible(W, b, T, h, acc, U, u, v, nz):
 
 @jit
 def cd_train(W, WT, b, c, X, row0, row1, batch_size, k, persistent, lr, T, chains, U):
-    """Contrastive divergence on rows ``row0:row1`` of ``X``, in mini-batches; ``W``, ``WT``, ``b``, ``c``, ``chains`` in place.
+    """Contrastive divergence on rows ``row0:row1`` of ``X``, in mini-batches; every array but ``X`` and ``U`` in place.
 
     ``WT`` is a C-contiguous copy of ``W.T``, kept equal to it: the hidden
     fields run along its rows of H values (16 independent sums at once

@@ -88,7 +88,7 @@ def ordered_sum(A):
 
 
 def binary_states(start, stop, n):
-    """The binary vectors numbered ``start`` to ``stop - 1``, shape (stop - start, n): bit ``j`` of the number is unit ``j``."""
+    """The binary vectors numbered ``start`` to ``stop - 1``, shape (stop - start, n); bit ``j`` is unit ``j``."""
     numbers = np.arange(start, stop, dtype=np.int64)
     return ((numbers[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
 

@@ -1,4 +1,4 @@
-r"""The Helmholtz machine: a generative network that dreams data top-down and a recognition network that explains it bottom-up.
+r"""The Helmholtz machine: a generative network that dreams data top-down, a recognition network that explains it.
 
 Train it with :class:`~hebbmem.WakeSleepTrainer`. For small models (at most
 20 hidden units) the model measures itself exactly: the log-likelihood of
@@ -164,7 +164,7 @@ class HelmholtzMachine:
         return (self.rng.random(shape) < logistic(self.b_prior)).astype(np.float64)
 
     def sample(self, n_samples=None, stochastic=True):
-        """Dreams: causes from the prior, then data from the causes (samples, or probabilities if not ``stochastic``)."""
+        """Dreams: causes from the prior, then data from them (samples, or probabilities if not ``stochastic``)."""
         return self.generate(self.sample_from_prior(n_samples), stochastic=stochastic)
 
     def forward(self, visible):
@@ -199,7 +199,7 @@ class HelmholtzMachine:
             yield S, log_p_h, log_p_v_given_h
 
     def log_likelihood(self, data):
-        r"""The exact :math:`\log p(v) = \log \sum_h p(h)\, p(v \mid h)` of binary data, in nats (at most 20 hidden units).
+        r"""The exact :math:`\log p(v) = \log \sum_h p(h)\, p(v \mid h)` of binary data, in nats (at most 20 hidden).
 
         Returns a float for one vector, one value per row for a batch.
         """

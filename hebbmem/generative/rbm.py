@@ -1,4 +1,4 @@
-r"""The restricted Boltzmann machine: binary visible and hidden units joined by an energy, with exact likelihoods for small models.
+r"""The restricted Boltzmann machine: binary units joined by an energy, with exact likelihoods for small models.
 
 Train it with :class:`~hebbmem.ContrastiveDivergenceTrainer` (CD-k or
 persistent CD). The model holds the parameters and answers questions about
@@ -207,7 +207,8 @@ class RestrictedBoltzmannModel:
         """
         V, H, T = self.num_visible, self.num_hidden, self.temperature
         if min(V, H) > MAX_ENUMERATED_UNITS:
-            raise enumeration_error(type(self).__name__, "log_partition", min(V, H), f"its smaller layer (num_visible={V}, num_hidden={H})")
+            raise enumeration_error(type(self).__name__, "log_partition", min(V, H),
+                                    f"its smaller layer (num_visible={V}, num_hidden={H})")
         parts = []
         if H <= V:
             for S in state_chunks(H, V):
@@ -234,7 +235,8 @@ class RestrictedBoltzmannModel:
         """
         V, H = self.num_visible, self.num_hidden
         if min(V, H) > MAX_ENUMERATED_UNITS:
-            raise enumeration_error(type(self).__name__, "log_likelihood", min(V, H), f"its smaller layer (num_visible={V}, num_hidden={H})")
+            raise enumeration_error(type(self).__name__, "log_likelihood", min(V, H),
+                                    f"its smaller layer (num_visible={V}, num_hidden={H})")
         X, was_1d = binary_data(data, V, what="data", owner=type(self).__name__, layer="num_visible")
         out = -self.free_energy(X) / self.temperature - self.log_partition()
         return float(out[0]) if was_1d else out

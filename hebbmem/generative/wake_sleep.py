@@ -237,7 +237,7 @@ class WakeSleepTrainer(Trainer):
         return self
 
     def get_training_statistics(self):
-        """``{'mean_wake_error': ..., 'mean_sleep_error': ...}`` over the last epoch (a key only if its phase ran), as canns."""
+        """``{'mean_wake_error': ..., 'mean_sleep_error': ...}`` of the last epoch (a key only if its phase ran)."""
         stats = {}
         if len(self.wake_errors):
             stats["mean_wake_error"] = float(np.mean(self.wake_errors))
