@@ -262,6 +262,10 @@ def test_rbm_bad_input_gets_clear_errors():
     model = RestrictedBoltzmannModel(4, 2, seed=0)
     with pytest.raises(ValueError, match="'learning_rate'.*> 0"):
         ContrastiveDivergenceTrainer(model, learning_rate=0)
+    with pytest.raises(ValueError, match="'learning_rate'.*<= 1000000.0.*Typical values"):
+        ContrastiveDivergenceTrainer(model, learning_rate=1e300)
+    with pytest.raises(TypeError, match="'compiled_prediction'"):
+        ContrastiveDivergenceTrainer(model, compiled_prediction="yes")
     with pytest.raises(ValueError, match="'k'.*>= 1"):
         ContrastiveDivergenceTrainer(model, k=0)
     with pytest.raises(ValueError, match="'batch_size'.*>= 1"):

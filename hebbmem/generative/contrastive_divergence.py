@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 from .._trainer import Trainer
-from .._validation import check_bool, check_int, check_real
+from .._validation import check_bool, check_compiled, check_int, check_real
 from ._checks import as_units
 from ._math import logistic, logistic_libm, ordered_matmul, ordered_sum
 from .rbm import RestrictedBoltzmannModel
@@ -132,8 +132,9 @@ class ContrastiveDivergenceTrainer(Trainer):
         The Numba kernel (True) or the NumPy code (False): bit-identical.
     show_iteration_progress : bool, default=False
         Print ``epoch e/E`` on stderr during :meth:`train`.
-    compiled_prediction : bool, default=True
-        :meth:`predict`'s Gibbs chain in the kernel or in NumPy (bit-identical).
+    compiled_prediction : bool or "numba", default=True
+        :meth:`predict`'s Gibbs chain in the kernel (True, ``"numba"``) or in
+        NumPy (False): bit-identical.
 
     Attributes
     ----------
@@ -173,8 +174,9 @@ class ContrastiveDivergenceTrainer(Trainer):
             raise TypeError(f"{owner} trains a hebbmem.RestrictedBoltzmannModel instance; got {name}. Create one "
                             f"first: model = RestrictedBoltzmannModel(num_visible, num_hidden).")
         super().__init__(model, show_iteration_progress=show_iteration_progress,
-                         compiled_prediction=check_bool(compiled_prediction, "compiled_prediction", owner))
-        self.learning_rate = check_real(learning_rate, "learning_rate", owner, low=0.0, low_open=True)
+                         compiled_prediction=compiled_prediction)
+        self.learning_rate = check_real(learning_rate, "learning_rate", owner, low=0.0, low_open=True, high=1e6,
+                                        fix="Typical values are 0.001 to 0.1.")
         self.k = check_int(k, "k", owner, low=1, fix="It is the number of Gibbs steps per update (CD-k).")
         self.persistent = check_bool(persistent, "persistent", owner)
         self.batch_size = check_int(batch_size, "batch_size", owner, low=1, fix="It is the rows per update.")
@@ -293,7 +295,7 @@ class ContrastiveDivergenceTrainer(Trainer):
         """
         V0 = self._data(patterns, "patterns")
         n_steps = check_int(num_gibbs_steps, "num_gibbs_steps", "ContrastiveDivergenceTrainer.predict", low=0)
-        compiled = self.compiled_prediction if compiled is None else check_bool(compiled, "compiled", "predict")
+        compiled = self.compiled_prediction if compiled is None else check_compiled(compiled, "compiled", "predict")
         model = self.model
         W, b, c, T = model.W, model.b, model.c, model.temperature
         n, (H, V) = len(V0), W.shape

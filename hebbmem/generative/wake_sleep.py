@@ -176,7 +176,8 @@ class WakeSleepTrainer(Trainer):
                             f"model = HelmholtzMachine(num_visible, num_hidden).")
         super().__init__(model, show_iteration_progress=show_iteration_progress,
                          compiled_prediction=compiled_prediction)
-        self.learning_rate = check_real(learning_rate, "learning_rate", owner, low=0.0, low_open=True)
+        self.learning_rate = check_real(learning_rate, "learning_rate", owner, low=0.0, low_open=True, high=1e6,
+                                        fix="Typical values are 0.01 to 0.1.")
         self.num_sleep_samples = check_int(num_sleep_samples, "num_sleep_samples", owner, low=0,
                                            fix="It is the number of dreams per epoch.")
         self.compiled = check_bool(compiled, "compiled", owner)
