@@ -11,7 +11,8 @@ watch the network recall them::
 
 The map. hebbmem is organised by family; each family is one subpackage
 holding its models, rules, trainers and Numba kernels side by side, and
-importing nothing from another family:
+importing nothing from another family (reward learning builds on the
+plasticity family's spiking layer, the one declared dependency):
 
 * :mod:`hebbmem.hopfield`: associative memory. The classic
   :class:`HopfieldNetwork` (and canns' :class:`AmariHopfieldNetwork`), the
@@ -42,7 +43,9 @@ Shared, small, at the top level (no family is imported by them):
 ``_validation`` (input checks and their messages), :mod:`hebbmem.exceptions`,
 ``_progress`` (the progress line), ``_numba`` (the Numba set-up with its
 cache fallback), ``_trainer`` (:class:`Trainer`, the base every trainer
-subclasses) and ``_version``.
+subclasses), :mod:`hebbmem.random` (seeding: ``seed=`` per model,
+``hebbmem.random.seed(n)`` for a program), ``_parallel`` (the trials of a
+sweep on joblib or Dask) and ``_version``.
 
 What students type by name: :mod:`hebbmem.datasets` (bundled MNIST subset,
 pictures), :mod:`hebbmem.noise`, :mod:`hebbmem.patterns`,
@@ -63,7 +66,9 @@ if canns has it, from canns' paths. CONTRIBUTING.md says it step by step.
 
 Conventions: states are +1/-1 (float32); a neuron whose field equals its
 threshold keeps its state; Hebbian weights are normalised by 1/P with a
-zero diagonal; randomness comes from ``numpy.random.default_rng(seed)``.
+zero diagonal; randomness comes from a model's ``seed=``, else from
+``hebbmem.random.seed(n)``, else from NumPy's global state (see
+:mod:`hebbmem.random`). docs/conventions.md has them all.
 """
 
 from ._trainer import Trainer
