@@ -10,8 +10,10 @@
   inside ``joblib.parallel_backend("dask")`` on a ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` on
   127.0.0.1 whose workers run without Dask's ``MALLOC_TRIM_THRESHOLD_=65536``
   (as docs/cluster.md recommends), and on a second one with Dask's default
-  worker environment, interleaved round by round, after one small warm-up
-  sweep per layout (workers started, Numba kernels loaded). All results must
+  worker environment, interleaved round by round. Each layout runs alone:
+  its workers (loky's, or a fresh cluster) are started for its turn, warmed
+  up by one small sweep (Numba kernels loaded) and shut down after it, so no
+  idle worker of another layout shares the cores. All results must
   be bit-identical. Speed-ups divide the faster single process by each layout.
   Target: >= 1.6x with 2 workers on 2 cores.
 * **Overhead per task.** The same layouts on a sweep of tiny tasks
@@ -30,6 +32,7 @@ Child mode (memory rows)::
 """
 
 import argparse
+import contextlib
 import json
 import os
 import time
@@ -128,78 +131,77 @@ def parallel(ctx):
     # freed memory back at once and fault it in again (a page fault per 4 KiB on the next array):
     # docs/cluster.md recommends dropping it. Both clusters are timed.
     lean = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
-    t = time.perf_counter()
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": lean}):
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, worker_dashboard_address=None)
-    client = Client(cluster, set_as_default=False)
-    cluster_start = time.perf_counter() - t
-    default_cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+    from joblib.externals.loky import get_reusable_executor
+
+    cluster_start = []
+    trim = {}
+
+    @contextlib.contextmanager
+    def dask_cluster(environ):
+        # Each Dask layout gets its own cluster, started before its timed sweeps and closed after, so
+        # that no idle worker, nanny or scheduler of another layout shares the 2 cores with the one
+        # being timed (two idle LocalClusters measured 15 % off a loky sweep).
+        t = time.perf_counter()
+        settings = {"distributed.nanny.pre-spawn-environ": lean} if environ == "lean" else {}
+        with dask.config.set(settings):
+            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                    dashboard_address=None, worker_dashboard_address=None)
-    default_client = Client(default_cluster, set_as_default=False)
-    ctx.log(f"    LocalClusters up ({cluster_start:.1f} s) at {cluster.scheduler_address} and "
-            f"{default_cluster.scheduler_address}")
-    trim = {a: c.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_")) for a, c in
-            (("lean", client), ("default", default_client))}
+        client = Client(cluster, set_as_default=False)
+        cluster_start.append(time.perf_counter() - t)
+        trim[environ] = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+        try:
+            with joblib.parallel_backend("dask", client=client):
+                yield
+        finally:
+            client.close()
+            cluster.close()
 
-    def on(client):
-        def make(fn):
-            def run():
-                with joblib.parallel_backend("dask", client=client):
-                    return fn(None)
-            return run
-        return make
-
-    def one_blas_thread(fn):
-        def run():
-            with blas_threads(1):
-                return fn(1)
-        return run
+    @contextlib.contextmanager
+    def loky_workers():
+        try:
+            yield
+        finally:
+            get_reusable_executor().shutdown(wait=True)  # no idle loky workers during the other layouts
 
     # The workers run BLAS on 1 thread each; the single process is timed both ways, because on a
-    # busy 2-core machine a second BLAS thread can cost more than it gives.
-    layouts = {"n_jobs=1 (this process)": lambda fn: (lambda: fn(1)),
-               "n_jobs=1, BLAS 1 thread": one_blas_thread,
-               "n_jobs=2 (loky)": lambda fn: (lambda: fn(2)),
-               "Dask LocalCluster, 2 workers": on(client),
-               "Dask LocalCluster, 2 workers, Dask's default worker environment": on(default_client)}
+    # busy 2-core machine a second BLAS thread can cost more than it gives. Each layout: its context
+    # (workers started), a 100-probe warm-up sweep (workers' kernels loaded), then the timed sweeps.
+    layouts = {"n_jobs=1 (this process)": (contextlib.nullcontext, 1),
+               "n_jobs=1, BLAS 1 thread": (lambda: blas_threads(1), 1),
+               "n_jobs=2 (loky)": (loky_workers, 2),
+               "Dask LocalCluster, 2 workers": (lambda: dask_cluster("lean"), None),
+               "Dask LocalCluster, 2 workers, Dask's default worker environment": (lambda: dask_cluster("default"), None)}
     single = ("n_jobs=1 (this process)", "n_jobs=1, BLAS 1 thread")
-    try:
-        first = {}
-        for name, make in layouts.items():  # warm-up: start the workers, load the kernels
-            t = time.perf_counter()
-            make(lambda n: _sweep(n, trials=100))()
-            first[name] = time.perf_counter() - t
-        samples = {name: [] for name in layouts}
-        cpu = {name: [] for name in layouts}
-        results = {}
-        for r in range(rounds):
-            order = list(layouts)[r % len(layouts):] + list(layouts)[:r % len(layouts)]
-            for name in order:
+    first = {}
+    samples = {name: [] for name in layouts}
+    cpu = {name: [] for name in layouts}
+    results = {}
+    tiny = {name: [] for name in layouts}
+    tiny_results = {}
+    n_tiny = 500 if ctx.quick else 2000
+    for r in range(rounds):
+        order = list(layouts)[r % len(layouts):] + list(layouts)[:r % len(layouts)]
+        for name in order:
+            context, n_jobs = layouts[name]
+            with context():
+                t = time.perf_counter()
+                _sweep(n_jobs, trials=100)
+                first.setdefault(name, time.perf_counter() - t)
                 t, c = time.perf_counter(), _cpu_seconds()
-                results[name] = layouts[name](lambda n: _sweep(n, trials=trials))()
+                results[name] = _sweep(n_jobs, trials=trials)
                 samples[name].append(time.perf_counter() - t)
                 cpu[name].append(_cpu_seconds() - c)
                 ctx.log(f"    round {r + 1}: {name}: {samples[name][-1]:.1f} s (CPU of this process and its "
                         f"workers {cpu[name][-1]:.1f} s)")
-        tasks = int(results["n_jobs=1 (this process)"].n_networks.sum())
-        base = "n_jobs=1 (this process)"
-        identical = all(_same(results[base], results[n]) for n in layouts)
-        tiny = {name: [] for name in layouts}
-        tiny_results = {}
-        n_tiny = 500 if ctx.quick else 2000
-        for r in range(rounds + 1):
-            for name in layouts:
-                t = time.perf_counter()
-                tiny_results[name] = layouts[name](lambda n: _tiny(n, networks=n_tiny))()
-                tiny[name].append(time.perf_counter() - t)
-        identical = identical and all(_same(tiny_results[base], tiny_results[n]) for n in layouts)
-    finally:
-        for c in (client, cluster, default_client, default_cluster):
-            c.close()
-        from joblib.externals.loky import get_reusable_executor
-
-        get_reusable_executor().shutdown(wait=True)  # the loky workers too
+                for _ in range(2):  # tiny tasks: the first call warms joblib's batching
+                    t = time.perf_counter()
+                    tiny_results[name] = _tiny(n_jobs, networks=n_tiny)
+                    tiny[name].append(time.perf_counter() - t)
+    tasks = int(results["n_jobs=1 (this process)"].n_networks.sum())
+    base = "n_jobs=1 (this process)"
+    identical = all(_same(results[base], results[n]) for n in layouts)
+    identical = identical and all(_same(tiny_results[base], tiny_results[n]) for n in layouts)
+    cluster_start = max(cluster_start)
 
     res = {name: summarize(s) for name, s in samples.items()}
     best = min(single, key=lambda n: res[n]["min"])  # the faster single process is the baseline
@@ -217,7 +219,7 @@ def parallel(ctx):
             ctx.target(f"capacity sweep ({tasks} networks, N = {N_SWEEP:,}, async): {name} ÷ the faster single "
                        f"process (minima)", t1 / tk, ">=", 1.6, "×",
                        detail="2 workers on 2 cores; machine load in the prose")
-    tiny_res = {name: summarize(s[1:] or s) for name, s in tiny.items()}
+    tiny_res = {name: summarize(s[1::2]) for name, s in tiny.items()}
     tb = min(tiny_res[n]["min"] for n in single)
     tiny_body = [[name, fmt_time(tiny_res[name]["min"]), fmt_time(tiny_res[name]["min"] / n_tiny),
                   fmt_time((2 * tiny_res[name]["min"] - tb) / n_tiny) if name not in single else "–"]
@@ -236,9 +238,11 @@ def parallel(ctx):
                          f"{r['tracemalloc_peak_mib']:,.0f} MiB", fmt_time(r["seconds"])])
 
     prose = (f"`capacity_curve(Hebbian(), {N_SWEEP}, np.linspace(0.02, 0.3, 15), trials={trials}, asyn=True, seed=0)`: "
-             f"{tasks} networks (tasks). Each layout ran a 100-probe warm-up sweep first ('first sweep' column: "
-             f"workers started, kernels loaded); then {rounds} interleaved rounds. The LocalCluster (2 worker "
-             f"processes, 1 thread each, 127.0.0.1) took {cluster_start:.1f} s to start, not counted; its workers "
+             f"{tasks} networks (tasks); {rounds} interleaved rounds. In each round each layout runs alone: its workers "
+             f"(loky's, or a fresh LocalCluster) are started for its turn, warmed up by a 100-probe sweep ('first "
+             f"sweep' column: workers started, kernels loaded) and shut down after it, so no idle worker of another "
+             f"layout shares the 2 cores. A LocalCluster (2 worker "
+             f"processes, 1 thread each, 127.0.0.1) took up to {cluster_start:.1f} s to start, not counted; its workers "
              f"run without Dask's MALLOC_TRIM_THRESHOLD_ (docs/cluster.md), the second cluster with Dask's "
              f"defaults (MALLOC_TRIM_THRESHOLD_ in its workers: lean {sorted(set(trim['lean'].values()))}, "
              f"default {sorted(set(trim['default'].values()))}). "
