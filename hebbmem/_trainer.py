@@ -17,7 +17,7 @@ import numpy as np
 
 from ._validation import MAX_COUNT, check_bool, check_compiled, check_int, check_real
 
-__all__ = ["Trainer"]
+__all__ = ["Trainer", "rule_parameter"]
 
 
 class Trainer:
@@ -299,3 +299,21 @@ def _replay_progress(result, callback):
         for it in range(1, len(trace)):
             done = it == len(trace) - 1 and bool(result.converged[k])
             callback(it, float(trace[it]), done, abs(float(trace[it] - trace[it - 1])))
+
+
+def rule_parameter(name):
+    """A trainer attribute that reads and writes the parameter ``name`` of its rule (canns: ``trainer.learning_rate``).
+
+    Setting it builds the rule again with the new value, so the rule's own
+    checks apply (``trainer.learning_rate = -1`` raises as ``Oja(-1)`` does).
+    """
+
+    def get(self):
+        return getattr(self.rule, name)
+
+    def set_(self, value):
+        params = self.rule._params()
+        params[name] = value
+        self.rule = type(self.rule)(**params)  # re-validated
+
+    return property(get, set_, doc=f"The rule's ``{name}`` (setting it re-validates the rule).")

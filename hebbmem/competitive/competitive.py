@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 
-from .._trainer import Trainer
+from .._trainer import Trainer, rule_parameter
 from .._validation import check_bool, check_choice, check_int, check_real, check_seed
 from ..io import fail, register, save
 from ..random import generator
@@ -320,18 +320,6 @@ class WinnerTakeAll:
         return win
 
 
-def _rule_param(name):
-    def get(self):
-        return getattr(self.rule, name)
-
-    def set_(self, value):
-        params = self.rule._params()
-        params[name] = value
-        self.rule = WinnerTakeAll(**params)  # re-validated
-
-    return property(get, set_, doc=f"The rule's ``{name}`` (setting it re-validates the rule).")
-
-
 class CompetitiveTrainer(Trainer):
     """Train a :class:`CompetitiveLayer` with the :class:`WinnerTakeAll` rule.
 
@@ -373,11 +361,11 @@ class CompetitiveTrainer(Trainer):
     (array([10.,  0.]), True)
     """
 
-    learning_rate = _rule_param("learning_rate")
-    schedule = _rule_param("schedule")
-    fairness = _rule_param("fairness")
-    conscience_bias = _rule_param("conscience_bias")
-    conscience_rate = _rule_param("conscience_rate")
+    learning_rate = rule_parameter("learning_rate")
+    schedule = rule_parameter("schedule")
+    fairness = rule_parameter("fairness")
+    conscience_bias = rule_parameter("conscience_bias")
+    conscience_rate = rule_parameter("conscience_rate")
 
     def __init__(self, model, learning_rate=0.1, *, schedule="constant", fairness=None, conscience_bias=10.0,
                  conscience_rate=1e-4, compiled=True, show_iteration_progress=False, compiled_prediction=True):

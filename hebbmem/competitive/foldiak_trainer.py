@@ -12,25 +12,11 @@ import sys
 
 import numpy as np
 
-from .._trainer import Trainer
+from .._trainer import Trainer, rule_parameter
 from .._validation import check_bool, check_int
 from .foldiak import Foldiak, FoldiakLayer, _kernels_module, as_inputs
 
 __all__ = ["FoldiakTrainer"]
-
-
-def _rule_param(name):
-    """A trainer attribute that reads and writes the parameter of its rule (re-validated)."""
-
-    def get(self):
-        return getattr(self.rule, name)
-
-    def set_(self, value):
-        params = self.rule._params()
-        params[name] = value
-        self.rule = Foldiak(**params)
-
-    return property(get, set_, doc=f"The rule's ``{name}`` (setting it re-validates the rule).")
 
 
 class FoldiakTrainer(Trainer):
@@ -93,9 +79,9 @@ class FoldiakTrainer(Trainer):
     8
     """
 
-    alpha = _rule_param("alpha")
-    beta = _rule_param("beta")
-    gamma = _rule_param("gamma")
+    alpha = rule_parameter("alpha")
+    beta = rule_parameter("beta")
+    gamma = rule_parameter("gamma")
 
     def __init__(self, model, alpha=0.1, beta=0.02, gamma=0.02, compiled=True, *, show_iteration_progress=False,
                  compiled_prediction=True):

@@ -27,7 +27,7 @@ import sys
 
 import numpy as np
 
-from .._trainer import Trainer
+from .._trainer import Trainer, rule_parameter
 from .._validation import check_bool, check_bytes_fit, check_choice, check_int, check_real
 from ._distances import kernels, squared_distances
 from .som import SelfOrganizingMap
@@ -169,18 +169,6 @@ class Kohonen:
         return winner
 
 
-def _rule_param(name):
-    def get(self):
-        return getattr(self.rule, name)
-
-    def set_(self, value):
-        params = self.rule._params()
-        params[name] = value
-        self.rule = Kohonen(**params)  # re-validated
-
-    return property(get, set_, doc=f"The rule's ``{name}`` (setting it re-validates the rule).")
-
-
 class SOMTrainer(Trainer):
     """Train a :class:`~hebbmem.SelfOrganizingMap` with :class:`Kohonen`'s rule (MiniSom's defaults).
 
@@ -217,10 +205,10 @@ class SOMTrainer(Trainer):
     True
     """
 
-    learning_rate = _rule_param("learning_rate")
-    sigma = _rule_param("sigma")
-    decay_function = _rule_param("decay_function")
-    sigma_decay_function = _rule_param("sigma_decay_function")
+    learning_rate = rule_parameter("learning_rate")
+    sigma = rule_parameter("sigma")
+    decay_function = rule_parameter("decay_function")
+    sigma_decay_function = rule_parameter("sigma_decay_function")
 
     def __init__(self, model, learning_rate=0.5, sigma=1.0, *, decay_function="asymptotic_decay",
                  sigma_decay_function="asymptotic_decay", compiled=True, show_iteration_progress=False,

@@ -24,7 +24,7 @@ from .._progress import ProgressLine
 from .._validation import MAX_COUNT, check_bool, check_int
 from .layers import as_inputs
 from .rules import BCM, STDP, Oja, Sanger
-from .._trainer import Trainer
+from .._trainer import Trainer, rule_parameter
 
 __all__ = ["OjaTrainer", "SangerTrainer", "BCMTrainer", "STDPTrainer"]
 
@@ -34,20 +34,6 @@ class _EpochProgress(ProgressLine):
 
     def text(self, done, iteration):
         return f"{self.label}: epoch {done}/{self.total}"
-
-
-def _rule_param(name):
-    """A trainer attribute that reads and writes the parameter of its rule (canns: ``trainer.learning_rate``)."""
-
-    def get(self):
-        return getattr(self.rule, name)
-
-    def set_(self, value):
-        params = self.rule._params()
-        params[name] = value
-        self.rule = type(self.rule)(**params)  # re-validated
-
-    return property(get, set_, doc=f"The rule's ``{name}`` (setting it re-validates the rule).")
 
 
 class _OnlineTrainer(Trainer):
@@ -239,8 +225,8 @@ class OjaTrainer(_LinearTrainer):
     """
 
     _rule_class = Oja
-    learning_rate = _rule_param("learning_rate")
-    normalize_weights = _rule_param("normalize_weights")
+    learning_rate = rule_parameter("learning_rate")
+    normalize_weights = rule_parameter("normalize_weights")
 
     def __init__(self, model, learning_rate=0.01, normalize_weights=True, weight_attr="W", compiled=True, *,
                  show_iteration_progress=False, compiled_prediction=True):
@@ -346,8 +332,8 @@ class BCMTrainer(_LinearTrainer):
     array([[2.11, 0.  ]])
     """
 
-    learning_rate = _rule_param("learning_rate")
-    weight_bound = _rule_param("weight_bound")
+    learning_rate = rule_parameter("learning_rate")
+    weight_bound = rule_parameter("weight_bound")
 
     def __init__(self, model, learning_rate=0.01, weight_attr="W", compiled=True, *, weight_bound=10.0,
                  show_iteration_progress=False, compiled_prediction=True):
@@ -434,11 +420,11 @@ class STDPTrainer(_OnlineTrainer):
     """
 
     _needs = ("threshold", "v_reset", "leak", "trace_decay")
-    learning_rate = _rule_param("learning_rate")
-    A_plus = _rule_param("A_plus")
-    A_minus = _rule_param("A_minus")
-    w_min = _rule_param("w_min")
-    w_max = _rule_param("w_max")
+    learning_rate = rule_parameter("learning_rate")
+    A_plus = rule_parameter("A_plus")
+    A_minus = rule_parameter("A_minus")
+    w_min = rule_parameter("w_min")
+    w_max = rule_parameter("w_max")
 
     def __init__(self, model, learning_rate=0.01, A_plus=0.005, A_minus=0.00525, weight_attr="W", w_min=0.0,
                  w_max=1.0, compiled=True, *, show_iteration_progress=False, compiled_prediction=True):

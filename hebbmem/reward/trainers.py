@@ -18,7 +18,7 @@ import sys
 
 import numpy as np
 
-from .._trainer import Trainer
+from .._trainer import Trainer, rule_parameter
 from .._validation import check_bool, check_bytes_fit, check_int
 from ..plasticity.layers import SpikingLayer
 from ._data import as_rewards, as_spike_sequences, check_reward_value, split_like
@@ -36,20 +36,6 @@ def _kernels_module():
 
         _KERNELS.append(_kernels)
     return _KERNELS[0]
-
-
-def _rule_param(name):
-    """A trainer attribute that reads and writes the parameter of its rule (re-validated when set)."""
-
-    def get(self):
-        return getattr(self.rule, name)
-
-    def set_(self, value):
-        params = self.rule._params()
-        params[name] = value
-        self.rule = RewardModulatedSTDP(**params)
-
-    return property(get, set_, doc=f"The rule's ``{name}`` (setting it re-validates the rule).")
 
 
 class RewardModulatedSTDPTrainer(Trainer):
@@ -125,12 +111,12 @@ class RewardModulatedSTDPTrainer(Trainer):
     0.286788
     """
 
-    learning_rate = _rule_param("learning_rate")
-    A_plus = _rule_param("A_plus")
-    A_minus = _rule_param("A_minus")
-    tau_eligibility = _rule_param("tau_eligibility")
-    w_min = _rule_param("w_min")
-    w_max = _rule_param("w_max")
+    learning_rate = rule_parameter("learning_rate")
+    A_plus = rule_parameter("A_plus")
+    A_minus = rule_parameter("A_minus")
+    tau_eligibility = rule_parameter("tau_eligibility")
+    w_min = rule_parameter("w_min")
+    w_max = rule_parameter("w_max")
 
     def __init__(self, model, learning_rate=0.01, A_plus=1.0, A_minus=1.0, tau_eligibility=1000.0, w_min=0.0,
                  w_max=1.0, compiled=True, *, show_iteration_progress=False, compiled_prediction=True):
