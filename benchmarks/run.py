@@ -9,7 +9,7 @@ Run from the repository root with the environment hebbmem is installed in::
     python benchmarks/run.py --only storkey --no-canns   # Storkey low-rank vs dense (about 2 min)
     python benchmarks/run.py --only foldiak --no-canns   # Földiák's network vs a NumPy loop (about 2 min)
     python benchmarks/run.py --only competitive --no-canns   # SOM vs MiniSom, k-means (about 5 min)
-    python benchmarks/run.py --only parallel --no-canns  # n_jobs=1 vs loky vs Dask (about 8 min idle)
+    python benchmarks/run.py --only parallel --no-canns  # n_jobs=1 vs loky vs Dask (about 10 min idle)
     python benchmarks/run.py --repeat 9                  # more rounds per row
 
 It prints a table per workload and a table of targets (PASS / MISS), and
