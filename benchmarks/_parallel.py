@@ -131,7 +131,10 @@ def parallel(ctx):
     # Dask's nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc hand
     # freed memory back at once and fault it in again (a page fault per 4 KiB on the next array):
     # docs/cluster.md recommends dropping it. Both clusters are timed.
-    lean = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
+    # The key path drops that one variable and keeps Dask's other worker settings (one BLAS thread).
+    # Setting the whole "pre-spawn-environ" dict instead merges into Dask's defaults and keeps
+    # MALLOC_TRIM_THRESHOLD_: the run of 2026-12-05 23:22 did that, so its two clusters were the same.
+    lean = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
     from joblib.externals.loky import get_reusable_executor
 
     cluster_start = []
@@ -143,7 +146,7 @@ def parallel(ctx):
         # that no idle worker, nanny or scheduler of another layout shares the 2 cores with the one
         # being timed (two idle LocalClusters measured 15 % off a loky sweep).
         t = time.perf_counter()
-        settings = {"distributed.nanny.pre-spawn-environ": lean} if environ == "lean" else {}
+        settings = lean if environ == "lean" else {}
         with dask.config.set(settings):
             cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                    dashboard_address=None, worker_dashboard_address=None)
@@ -229,6 +232,8 @@ def parallel(ctx):
         ctx.target(f"capacity sweep ({tasks} networks, N = {N_SWEEP:,}, async): the faster single process takes "
                    f"at least 20 s (minimum)", t1, ">=", 20.0, "s")
     ctx.target("parallel sweeps: n_jobs=1, loky and Dask give bit-identical arrays", identical, "==", True)
+    ctx.target("parallel sweeps: the lean Dask cluster's workers run without MALLOC_TRIM_THRESHOLD_",
+               all(v is None for v in trim["lean"].values()), "==", True)
     load = os.getloadavg()
 
     mem_rows = []
