@@ -145,6 +145,12 @@ def parallel(ctx):
         # Each Dask layout gets its own cluster, started before its timed sweeps and closed after, so
         # that no idle worker, nanny or scheduler of another layout shares the 2 cores with the one
         # being timed (two idle LocalClusters measured 15 % off a loky sweep).
+        # A LocalCluster's nannies run in this process and put their pre-spawn environment into its
+        # os.environ before spawning (distributed 2026.8, Nanny: os.environ.update), where it stays:
+        # every process started later (loky's workers, the next cluster's) would inherit Dask's
+        # MALLOC_TRIM_THRESHOLD_. The run of 2026-12-05 23:22 had that leak: all parallel layouts
+        # after the first default cluster were slower. So this process's environment is restored.
+        saved_environ = dict(os.environ)
         t = time.perf_counter()
         settings = lean if environ == "lean" else {}
         with dask.config.set(settings):
@@ -159,6 +165,8 @@ def parallel(ctx):
         finally:
             client.close()
             cluster.close()
+            os.environ.clear()
+            os.environ.update(saved_environ)
 
     @contextlib.contextmanager
     def loky_workers():
