@@ -185,6 +185,12 @@ def _vmhwm_kib(pid):
     return 0
 
 
+def vmhwm_mib(pid="self"):
+    """Peak resident memory (VmHWM) of a process in MiB, this one by default; None where /proc has none."""
+    kib = _vmhwm_kib(pid)
+    return kib / 1024 if kib else None
+
+
 def python_child(code, *, python=sys.executable, env=None, timeout=600):
     """Run ``python -c code`` in a fresh process; the code prints one JSON line, returned parsed."""
     proc = subprocess.run([python, "-c", code], env=env, capture_output=True, text=True, timeout=timeout)

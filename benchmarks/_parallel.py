@@ -44,31 +44,24 @@ LOADS = (0.02, 0.3, 15)
 N_SWEEP = 2000
 
 
-def _vmhwm_mib():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return None  # pragma: no cover - not Linux
-
-
 def _memory_child(N, P, m):
     import tracemalloc
 
     import numpy as np
+    from _harness import vmhwm_mib
 
     import hebbmem as hm
     from hebbmem.analysis._capacity import _network_trial
 
     _network_trial(hm.Hebbian(), 200, 0.0, False, 100, 5, 5, np.random.SeedSequence(1))  # kernels loaded
-    before = _vmhwm_mib()
+    before = vmhwm_mib()
     tracemalloc.start()
     t = time.perf_counter()
     _network_trial(hm.Hebbian(), N, 0.0, False, 100, P, m, np.random.SeedSequence(0))
     seconds = time.perf_counter() - t
     peak = tracemalloc.get_traced_memory()[1]
     print(json.dumps({"N": N, "P": P, "m": m, "seconds": seconds, "tracemalloc_peak_mib": peak / 2 ** 20,
-                      "vmhwm_before_mib": before, "vmhwm_mib": _vmhwm_mib()}))
+                      "vmhwm_before_mib": before, "vmhwm_mib": vmhwm_mib()}))
 
 
 def _sweep(n_jobs=None, trials=4000):
@@ -120,9 +113,15 @@ def _same(a, b):
 def parallel(ctx):
     import dask
     import joblib
+    from _harness import (
+        blas_threads,
+        current_blas_threads,
+        fmt_ratio,
+        fmt_time,
+        python_child,
+        summarize,
+    )
     from distributed import Client, LocalCluster
-
-    from _harness import blas_threads, current_blas_threads, fmt_ratio, fmt_time, python_child, summarize
 
     trials = 500 if ctx.quick else 4000
     rounds = 1 if ctx.quick else max(2, min(ctx.repeat, 3))

@@ -53,19 +53,12 @@ def _dense_storkey_before_issue_10(X):
     return W
 
 
-def _vmhwm_mib():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return None  # pragma: no cover - not Linux
-
-
 def _child(args):
     import numpy as np
 
     sys.path.insert(0, HERE)
     import hebbmem as hm
+    from _harness import vmhwm_mib
     from _workloads import corrupt, random_patterns
 
     rng = np.random.default_rng(args.seed)
@@ -97,7 +90,7 @@ def _child(args):
         bits.append(float(np.mean(out == X[targets])))
         rep = model._weights
         del model
-    result = {"train": train_t, "recall": recall_t, "bits_right": bits, "peak_rss_mib": _vmhwm_mib(),
+    result = {"train": train_t, "recall": recall_t, "bits_right": bits, "peak_rss_mib": vmhwm_mib(),
               "kind": rep.kind, "rank": getattr(rep, "rank", None), "n": n, "p": X.shape[0]}
     with open(args.output, "w") as f:
         json.dump(result, f)

@@ -774,16 +774,21 @@ def million(ctx):
 # ================================================================= workload 5: start-up
 
 
+# The start-up scripts' inputs: N = 784, P = 10 patterns, 100 probes with 20 % of their bits flipped.
+_STARTUP_INPUTS = """
+rng = np.random.default_rng(0)
+X = np.where(rng.random((10, 784)) < 0.5, 1.0, -1.0).astype(np.float32)
+probes = X[np.arange(100) % 10].copy()
+probes[:, :157] *= -1
+"""
+
 _FIRST_RECALL = """
 import json, sys, time
 t0 = time.perf_counter()
 import numpy as np
 import hebbmem as hm
 t_import = time.perf_counter() - t0
-rng = np.random.default_rng(0)
-X = np.where(rng.random((10, 784)) < 0.5, 1.0, -1.0).astype(np.float32)
-probes = X[np.arange(100) % 10].copy()
-probes[:, :157] *= -1
+""" + _STARTUP_INPUTS + """
 firsts = {}
 for name, kw in KINDS:
     trainer = hm.HebbianTrainer(hm.HopfieldNetwork(784, seed=0, **kw)).train(X)
@@ -804,10 +809,7 @@ _FIRST_KERNEL_CALL = """
 import json, sys, time
 import numpy as np
 import hebbmem as hm
-rng = np.random.default_rng(0)
-X = np.where(rng.random((10, 784)) < 0.5, 1.0, -1.0).astype(np.float32)
-probes = X[np.arange(100) % 10].copy()
-probes[:, :157] *= -1
+""" + _STARTUP_INPUTS + """
 firsts = {}
 for name, kw in KINDS:
     net = hm.HebbianTrainer(hm.HopfieldNetwork(784, seed=0, **kw)).train(X).model
@@ -824,10 +826,7 @@ _BREAKDOWN = """
 import json, time
 import numpy as np
 import hebbmem as hm
-rng = np.random.default_rng(0)
-X = np.where(rng.random((10, 784)) < 0.5, 1.0, -1.0).astype(np.float32)
-probes = X[np.arange(100) % 10].copy()
-probes[:, :157] *= -1
+""" + _STARTUP_INPUTS + """
 net = hm.HebbianTrainer(hm.HopfieldNetwork(784, seed=0)).train(X).model
 t = time.perf_counter()
 import numba
