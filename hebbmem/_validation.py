@@ -18,6 +18,7 @@ __all__ = [
     "check_bool",
     "check_choice",
     "as_pattern_matrix",
+    "as_real_float64",
 ]
 
 
@@ -98,6 +99,32 @@ def check_choice(value, name, owner, choices):
         exc = ValueError if isinstance(value, str) else TypeError
         raise _param_error(name, owner, f"one of {options}", value, exc)
     return value
+
+
+def as_real_float64(data, *, what, expected):
+    """``data`` as a float64 array (the caller's own array when it already is one), or a clear TypeError.
+
+    The one conversion step of every family's input checks. Complex values
+    are refused, never cast: NumPy would drop the imaginary part with only a
+    warning. Strings and other non-numbers are refused by their dtype, ragged
+    nested lists by what NumPy says of them. ``expected`` says in words what
+    the data should be ("vectors of length 64"); the shape is the caller's to
+    check.
+    """
+    try:
+        arr = np.asarray(data)
+    except ValueError as err:
+        raise TypeError(f"{what} must be numeric array-like ({expected}); could not convert it: {err}. "
+                        f"Ragged lists must be padded to a common length first.") from None
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{what} must be real; got complex dtype {arr.dtype} (hebbmem never drops an "
+                        f"imaginary part silently: pass x.real or np.abs(x) if that is what you mean).")
+    if arr.dtype.kind not in "biuf" and arr.dtype != object:
+        raise TypeError(f"{what} must be numeric array-like ({expected}); got an array of dtype {arr.dtype}.")
+    try:
+        return arr.astype(np.float64, copy=False)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{what} must be numeric array-like ({expected}); could not convert it: {err}.") from None
 
 
 def as_pattern_matrix(data, *, what, n_neurons=None, bipolar=True, allow_1d=True, dtype=np.float64,

@@ -592,3 +592,20 @@ def test_assigning_W_replaces_the_weights(X, asyn, compiled):
                                   np.stack([other, -other]))
     # Energy uses them too: E(other) = -1/2 other^T W other.
     assert model.compute_energy(other) == pytest.approx(-0.5 * other @ model.W @ other)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: hm.CompetitiveLayer(2, 3, seed=0).winner(x),
+    lambda x: hm.SelfOrganizingMap(2, 2, 2, seed=0).winner(x),
+    lambda x: hm.RestrictedBoltzmannModel(2, 3, seed=0).hidden_prob(x),
+    lambda x: hm.HelmholtzMachine(2, 3, seed=0).recognize(x),
+    lambda x: hm.LinearLayer(2, 3, seed=0).forward(x),
+], ids=["competitive", "som", "rbm", "helmholtz", "linear"])
+def test_complex_inputs_are_refused_not_cast(call):
+    # NumPy's float64 cast of complex values drops the imaginary part with only a warning;
+    # every family's input check refuses them instead (one shared step, _validation.as_real_float64).
+    x = np.array([1.0 + 0.5j, 0.0])
+    with pytest.raises(TypeError, match=r"must be real; got complex dtype complex128"):
+        call(x)
+    with pytest.raises(TypeError, match=r"must be numeric array-like \(vectors of length 2\); got an array of dtype"):
+        call(np.array(["a", "b"]))

@@ -8,6 +8,8 @@ the same winners and compute bit-identical weights.
 
 import numpy as np
 
+from .._validation import as_real_float64
+
 __all__ = ["as_samples", "squared_distances", "nearest_two", "kernels", "contiguous_weights"]
 
 _KERNELS = []
@@ -26,11 +28,7 @@ def as_samples(data, n_inputs, *, what, owner, allow_1d=True):
     """Input vectors as a float64 C-contiguous array (a 1-D vector or a 2-D batch), checked; never modified."""
     if isinstance(data, (list, tuple)) and len(data) == 0:
         raise ValueError(f"{what} is empty: expected at least one input vector of length {n_inputs}.")
-    try:
-        arr = np.asarray(data, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{what} must be numeric array-like (vectors of length {n_inputs}); could not "
-                        f"convert it: {err}. Ragged lists must be padded to a common length first.") from None
+    arr = as_real_float64(data, what=what, expected=f"vectors of length {n_inputs}")
     ndims = (1, 2) if allow_1d else (2,)
     if arr.ndim not in ndims or arr.shape[-1] != n_inputs or arr.size == 0:
         expected = f"({n_inputs},) or (n_samples, {n_inputs})" if allow_1d else f"(n_samples, {n_inputs})"

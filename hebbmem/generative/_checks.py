@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._validation import check_bytes_fit
+from .._validation import as_real_float64, check_bytes_fit
 from ._math import MAX_ENUMERATED_UNITS
 
 __all__ = ["as_units", "binary_data", "enumeration_error", "own_array", "check_layer_sizes", "Parameter"]
@@ -38,11 +38,7 @@ def as_units(data, n, *, what, owner, layer, allow_1d=True, unit_interval=False)
         if len(shapes) > 1 and any(len(s) >= 1 for s in shapes):
             raise ValueError(f"{what} is ragged: every vector must have length {n}; got shapes "
                              f"{sorted(shapes, key=str)[:4]}.")
-    try:
-        arr = np.array(data, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{what} must be numeric array-like (vectors of length {n}); could not convert "
-                        f"{type(data).__name__}: {err}") from None
+    arr = as_real_float64(data, what=what, expected=f"vectors of length {n}")
     was_1d = arr.ndim == 1
     if arr.ndim not in ((1, 2) if allow_1d else (2,)) or arr.shape[-1] != n or arr.size == 0:
         expected = f"(n_samples, {n})" if not allow_1d else f"({n},) or (n_samples, {n})"
@@ -57,7 +53,7 @@ def as_units(data, n, *, what, owner, layer, allow_1d=True, unit_interval=False)
             fix = (f" {owner} has {layer}={n}: give vectors of that length, or build a model with "
                    f"{layer}={arr.shape[-1]}.")
         raise ValueError(f"{what} must have shape {expected}; got shape {arr.shape}.{fix}")
-    X = np.ascontiguousarray(arr.reshape(1, -1) if was_1d else arr)
+    X = np.array(arr.reshape(1, -1) if was_1d else arr, order="C")  # always a copy: the caller may write it
     finite = np.isfinite(X)
     if not finite.all():
         bad = tuple(int(i) for i in np.argwhere(~finite)[0])

@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_bool, check_bytes_fit, check_int, check_real, check_seed
+from .._validation import as_real_float64, check_bool, check_bytes_fit, check_int, check_real, check_seed
 from ..io import register, save
 from ..random import generator
 from . import _files
@@ -46,25 +46,7 @@ def as_inputs(data, n_inputs, *, what, owner, max_ndim=2, allow_1d=True):
         return data  # the common case of one step or one sample, without the general checks
     if isinstance(data, (list, tuple)) and len(data) == 0:
         raise ValueError(f"{what} is empty: expected at least one input vector of length {n_inputs}.")
-    try:
-        arr = np.asarray(data)
-        if arr.dtype.kind == "c":
-            raise TypeError(f"{what} must be real; got complex dtype {arr.dtype} (hebbmem never drops an "
-                            f"imaginary part silently: pass x.real or np.abs(x) if that is what you mean).")
-        if arr.dtype.kind not in "biuf" and arr.dtype != object:
-            raise TypeError(f"{what} must be numeric array-like (vectors of length {n_inputs}); got an array "
-                            f"of dtype {arr.dtype}.")
-        arr = arr.astype(np.float64, copy=False)
-    except TypeError as err:
-        if str(err).startswith(what):
-            raise
-        raise TypeError(f"{what} must be numeric array-like (vectors of length {n_inputs}); could not convert "
-                        f"it: {err}.") from None
-    except ValueError as err:
-        raise TypeError(
-            f"{what} must be numeric array-like (vectors of length {n_inputs}); "
-            f"could not convert it: {err}. Ragged lists must be padded to a common length first."
-        ) from None
+    arr = as_real_float64(data, what=what, expected=f"vectors of length {n_inputs}")
     ok_ndims = tuple(range(1 if allow_1d else 2, max_ndim + 1))
     if arr.ndim not in ok_ndims or arr.shape[-1] != n_inputs or arr.size == 0:
         shapes = {1: f"({n_inputs},)", 2: f"(n_samples, {n_inputs})", 3: f"(n_sequences, n_steps, {n_inputs})"}
