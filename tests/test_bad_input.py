@@ -609,3 +609,15 @@ def test_complex_inputs_are_refused_not_cast(call):
         call(x)
     with pytest.raises(TypeError, match=r"must be numeric array-like \(vectors of length 2\); got an array of dtype"):
         call(np.array(["a", "b"]))
+
+
+def test_complex_spikes_and_rewards_are_refused_not_cast():
+    # A spike of 1 + 0.5j would have been cast to 1.0 and counted as a spike.
+    trainer = hm.RewardModulatedSTDPTrainer(hm.SpikingLayer(2, 1, seed=0))
+    spikes = np.zeros((5, 2))
+    bad = spikes.astype(complex)
+    bad[0, 0] = 1 + 0.5j
+    with pytest.raises(TypeError, match=r"inputs must be real; got complex dtype"):
+        trainer.train(bad, np.ones(5))
+    with pytest.raises(TypeError, match=r"must be real; got complex dtype"):
+        trainer.train(spikes, np.ones(5) + 0.5j)

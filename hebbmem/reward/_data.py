@@ -12,18 +12,17 @@ import numbers
 
 import numpy as np
 
+from .._validation import as_real_float64
+
 __all__ = ["as_spike_sequences", "as_rewards", "check_reward_value", "split_like"]
 
 _SHAPES = "(n_steps, {n}), (n_sequences, n_steps, {n}), or a list of (n_steps_k, {n}) arrays"
 
 
 def _numeric(data, what):
-    try:
-        arr = np.array(data, dtype=np.float64)  # a copy: the caller's array is never touched
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{what} must be a numeric array of 0/1 spikes; could not convert it ({err}). "
-                        "Ragged sequences go in a list of 2-D arrays, one per sequence.") from None
-    return arr
+    """A float64 copy (the caller's array is never touched); complex and non-numeric data refused."""
+    expected = "0/1 spikes; ragged sequences go in a list of 2-D arrays, one per sequence"
+    return np.array(as_real_float64(data, what=what, expected=expected))
 
 
 def _check_spikes(arr, what):
@@ -76,11 +75,8 @@ def _reward_array(data, what, n_expected):
         raise TypeError(f"{what} must hold one reward per time step ({n_expected} values), or be a callable "
                         f"reward(t, x, spikes) -> float; got the single number {data!r}. For a constant reward "
                         f"write np.full({n_expected}, value).")
-    try:
-        arr = np.array(data, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{what} must be a numeric array (one reward per time step) or a callable "
-                        f"reward(t, x, spikes) -> float; could not convert it ({err}).") from None
+    arr = np.array(as_real_float64(data, what=what, expected="one reward per time step, or a callable "
+                                                          "reward(t, x, spikes) -> float"))
     if arr.ndim != 1 or arr.shape[0] != n_expected:
         raise ValueError(f"{what} must have one value per time step: shape ({n_expected},); got shape "
                          f"{arr.shape}. Give a reward (0 for none) at every step of the inputs.")
