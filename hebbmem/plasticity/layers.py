@@ -18,7 +18,14 @@ import numbers
 
 import numpy as np
 
-from .._validation import as_real_float64, check_bool, check_bytes_fit, check_int, check_real, check_seed
+from .._validation import (
+    as_real_float64,
+    check_bool,
+    check_bytes_fit,
+    check_int,
+    check_real,
+    check_seed,
+)
 from ..io import register, save
 from ..random import generator
 from . import _files
